@@ -19,7 +19,7 @@ from coach import __version__
 from coach.errors import CoachError
 
 #: Subcommand modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("coach.cli.scenario_cmds",)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -1,0 +1,931 @@
+"""Load a scenario file, reporting every problem in it with ``path:line:col``.
+
+Reading happens in three steps, each of which turns what it finds into
+:class:`~coach.scenario.diagnostics.Diagnostic` objects instead of raising:
+
+1. **Bytes.** The file must exist, be at most :data:`MAX_BYTES`, and be UTF-8
+   text; a PNG or a zip with a ``.yaml`` name is named for what it is.
+2. **YAML.** A small composer runs over libyaml's *event* stream (safe YAML:
+   no Python tags, no object construction) and builds plain Python data plus a
+   :class:`SourceMap` of where every key and value came from. Working on events
+   rather than ``yaml.compose`` lets it stop early: nesting deeper than
+   :data:`MAX_DEPTH` (libyaml's own composer would overflow the C stack) and
+   aliases that expand past :data:`MAX_NODES` (the "billion laughs" bomb) are
+   rejected after reading only a little of the file. It also reports duplicate
+   keys, which PyYAML silently drops.
+3. **Shape.** pydantic validates the data against
+   :class:`~coach.scenario.model.Scenario`; each error's ``loc`` is looked up in
+   the source map (as Dagster's ``pydantic_yaml`` does with ``start_mark``) and
+   rewritten as one actionable line, with a did-you-mean for misspelled keys and
+   values, and a specific hint when YAML 1.1 turned ``no`` into ``False``.
+
+The public functions never raise anything but :class:`ScenarioLoadError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Protocol, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from coach.errors import CoachError
+from coach.scenario.conditions import _TAGS as CONDITION_KEYS
+from coach.scenario.conditions import _condition_tag
+from coach.scenario.diagnostics import Diagnostic, summarise
+from coach.scenario.model import Scenario
+from coach.scoring.names import ELEMENTS, FLAG_CODES
+
+#: Larger than any hand-written scenario by two orders of magnitude.
+MAX_BYTES: Final = 1_000_000
+#: Values after alias expansion: a real scenario has a few thousand.
+MAX_NODES: Final = 100_000
+#: Conditions nest (all/any/not), but never anywhere near this deep.
+MAX_DEPTH: Final = 64
+
+Path_ = tuple[str | int, ...]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
+_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
+_MERGE_TAG = _TAG + "merge"
+_STR = _TAG + "str"
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_plain(raw: str) -> str:
+    """The tag YAML 1.1 gives an unquoted scalar (``yes`` is a bool, ``1:30`` an int)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False))
+    return tag
+
+
+#: YAML 1.1 reads these as booleans; in YAML 1.2 (and to people) they are words.
+_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+#: File signatures of formats someone might save under a .yaml name by mistake.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (or a .docx/.xlsx file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program (ELF binary)"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+
+
+class _Make(Protocol):
+    def __call__(
+        self, code: str, message: str, pos: tuple[int, int] | None = None
+    ) -> Diagnostic: ...
+
+
+class ScenarioLoadError(CoachError):
+    """A scenario file could not be loaded; ``diagnostics`` says everything wrong."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(summarise(diagnostics))
+
+
+@dataclass
+class SourceMap:
+    """Where each value and key of the loaded data came from (1-based line, col)."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: For scalars: the tag YAML resolved (``tag:yaml.org,2002:bool`` ...) and the source text.
+    scalars: dict[Path_, tuple[str, str]] = field(default_factory=dict)
+
+    def value_pos(self, path: Path_) -> tuple[int, int]:
+        """The position of ``path``'s value, or of its nearest ancestor that has one."""
+        for n in range(len(path), -1, -1):
+            pos = self.values.get(path[:n])
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+    def key_pos(self, path: Path_) -> tuple[int, int]:
+        """The position of the key that holds ``path`` (its value's if there is no key)."""
+        return self.keys.get(path) or self.value_pos(path)
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading one file: a scenario when there were no errors."""
+
+    file: str
+    scenario: Scenario | None
+    source: SourceMap
+    diagnostics: list[Diagnostic]
+
+
+# -- step 1: bytes -------------------------------------------------------------
+
+
+def read_path(path: str | os.PathLike[str], display: str | None = None) -> Loaded:
+    """Read and check one file. Never raises."""
+    name = display or os.fspath(path)
+    try:
+        return _read_path(Path(path), name)
+    except Exception as error:  # the last guard; a test asserts S000 never appears
+        return _internal(name, error)
+
+
+def _read_path(path: Path, name: str) -> Loaded:
+    def fail(code: str, message: str) -> Loaded:
+        return Loaded(name, None, SourceMap(), [Diagnostic.make(name, 0, 0, code, message)])
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return fail("S001", "no such file; check the path")
+    except OSError as error:
+        return fail("S001", f"cannot read it: {error.strerror or error}")
+    if path.is_dir():
+        return fail("S002", "is a directory; give a scenario file, or validate the directory")
+    if not path.is_file():
+        return fail("S004", "is not a regular file (a device, pipe or socket?)")
+    if st.st_size > MAX_BYTES:
+        return fail("S003", _too_large(st.st_size))
+    try:
+        with path.open("rb") as handle:
+            # One byte more than allowed: the size may have changed since stat().
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        return fail("S001", f"cannot read it: {error.strerror or error}")
+    if len(data) > MAX_BYTES:
+        return fail("S003", _too_large(len(data)))
+    return parse_bytes(data, name)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"is {size / 1_000_000:.1f} MB; a scenario file may be at most "
+        f"{MAX_BYTES // 1_000_000} MB (is this really a scenario?)"
+    )
+
+
+def parse_bytes(data: bytes, file: str = "<scenario>") -> Loaded:
+    """Check that ``data`` is text, then parse it. Never raises."""
+    try:
+        return _parse_bytes(data, file)
+    except Exception as error:
+        return _internal(file, error)
+
+
+def _parse_bytes(data: bytes, file: str) -> Loaded:
+    def fail(code: str, message: str, line: int = 0, col: int = 0) -> Loaded:
+        return Loaded(file, None, SourceMap(), [Diagnostic.make(file, line, col, code, message)])
+
+    if len(data) > MAX_BYTES:
+        return fail("S003", _too_large(len(data)))
+    for magic, kind in _SIGNATURES:
+        if data.startswith(magic):
+            return fail("S004", f"is {kind}, not a YAML text file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+        if b"\x00" in data:
+            return fail("S004", "is a binary file (it contains NUL bytes), not YAML text")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return fail(
+            "S004",
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded); "
+            "save it as UTF-8",
+            line,
+            col,
+        )
+    return parse_text(text, file)
+
+
+def parse_text(text: str, file: str = "<scenario>") -> Loaded:
+    """Parse YAML text into a scenario, collecting every problem. Never raises."""
+    try:
+        return _parse_text(text, file)
+    except Exception as error:
+        return _internal(file, error)
+
+
+def _internal(file: str, error: Exception) -> Loaded:
+    message = (
+        f"internal error while reading this file ({type(error).__name__}: {error}); "
+        "please report it"
+    )
+    return Loaded(file, None, SourceMap(), [Diagnostic.make(file, 0, 0, "S000", message[:300])])
+
+
+def load_path(path: str | os.PathLike[str], display: str | None = None) -> Scenario:
+    """The scenario in ``path``; raises :class:`ScenarioLoadError` listing every problem."""
+    return _scenario_or_raise(read_path(path, display))
+
+
+def load_text(text: str, file: str = "<scenario>") -> Scenario:
+    return _scenario_or_raise(parse_text(text, file))
+
+
+def _scenario_or_raise(loaded: Loaded) -> Scenario:
+    if loaded.scenario is None:
+        raise ScenarioLoadError(loaded.diagnostics)
+    return loaded.scenario
+
+
+# -- step 2: YAML --------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Composing cannot go on (a syntax error, a limit); the diagnostic is recorded."""
+
+
+class _Key:
+    """Sentinels for a mapping's key slot."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_NO_KEY = _Key("none")  # the next value is a key
+_MERGE = _Key("merge")  # the next value is merged in (``<<: *base``)
+_BAD_KEY = _Key("bad")  # the key was not usable; drop the value
+
+
+class _Frame:
+    __slots__ = ("anchor", "is_map", "key", "key_pos", "merges", "path", "size", "value")
+
+    def __init__(self, is_map: bool, path: Path_, anchor: str | None) -> None:
+        self.is_map = is_map
+        self.value: Any = {} if is_map else []
+        self.path = path
+        self.anchor = anchor
+        self.key: str | _Key = _NO_KEY
+        self.key_pos = (0, 0)
+        self.size = 1
+        self.merges: list[tuple[Any, tuple[int, int]]] = []
+
+
+class _Composer:
+    """Builds plain data and a :class:`SourceMap` from libyaml events."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.file = file
+        self.loader = _Loader(text)
+        self.source = SourceMap()
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.total = 0
+        self.root: Any = None
+        self.documents = 0
+
+    def report(self, pos: tuple[int, int], code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.make(self.file, pos[0], pos[1], code, message))
+
+    def compose(self) -> Any:
+        loader = self.loader
+        handlers = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start_mapping,
+            yaml.SequenceStartEvent: self.start_sequence,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document,
+        }
+        try:
+            while True:
+                event = loader.get_event()
+                if event is None or type(event) is yaml.StreamEndEvent:
+                    break
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
+        except _Stop:
+            pass
+        except yaml.MarkedYAMLError as error:
+            self.syntax_error(error)
+        except yaml.YAMLError as error:
+            # Reader errors (a control character) carry a position of their own.
+            self.report((1, 1), "S006", _one_line(str(error)))
+        finally:
+            loader.dispose()
+        return self.root
+
+    def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
+        mark = error.problem_mark or error.context_mark
+        pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or "invalid YAML"
+        if "'\\t'" in problem or "\\t" in problem:
+            problem = "a tab character; YAML indents with spaces only"
+        context = f" ({error.context})" if error.context else ""
+        self.report(pos, "S006", _one_line(f"YAML syntax: {problem}{context}"))
+
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.report(
+                _pos(event),
+                "S006",
+                "a second YAML document ('---'); a scenario file holds exactly one",
+            )
+            raise _Stop
+
+    def start_mapping(self, event: Any) -> None:
+        self.start(event, True)
+
+    def start_sequence(self, event: Any) -> None:
+        self.start(event, False)
+
+    def count(self, n: int, pos: tuple[int, int]) -> None:
+        self.total += n
+        if self.total > MAX_NODES:
+            self.report(
+                pos,
+                "S007",
+                f"the data expands to more than {MAX_NODES:,} values (each use of an "
+                "alias counts its whole anchor); use fewer or smaller aliases",
+            )
+            raise _Stop
+
+    def child_path(self) -> Path_ | None:
+        """The path of the value about to be added, or None for a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if not top.is_map:
+            return (*top.path, len(top.value))
+        if top.key is _NO_KEY:
+            return None
+        if isinstance(top.key, _Key):
+            return top.path  # merged or dropped: blame the mapping
+        return (*top.path, top.key)
+
+    def scalar(self, event: Any) -> None:
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        self.total += 1
+        if self.total > MAX_NODES:
+            self.count(0, pos)
+        raw: str = event.value
+        tag: str | None = event.tag
+        stack = self.stack
+        if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+            # A mapping key: always the text as written (no `on:` turning into True).
+            top = stack[-1]
+            top.key_pos = pos
+            if tag is None or tag == "!":
+                plain_merge = raw == "<<" and event.implicit[0]
+                top.key = _MERGE if plain_merge else raw
+            elif tag == _MERGE_TAG:
+                top.key = _MERGE
+            elif tag in _SCALAR_TAGS:
+                top.key = raw
+            else:
+                self.bad_tag(pos, tag)
+                top.key = _BAD_KEY
+            return
+        if tag is None or tag == "!":
+            tag = _resolve_plain(raw) if event.implicit[0] else _STR
+        path = self.child_path()
+        assert path is not None
+        value = raw if tag == _STR else self.construct(tag, raw, pos)
+        self.source.scalars[path] = (tag, raw)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self.add(value, pos, 1)
+
+    def construct(self, tag: str, raw: str, pos: tuple[int, int]) -> Any:
+        if tag == _TAG + "str" or tag == _TAG + "value":
+            return raw
+        if tag not in _SCALAR_TAGS and tag != _MERGE_TAG:
+            self.bad_tag(pos, tag)
+            return raw
+        node = yaml.ScalarNode(tag, raw)
+        loader = self.loader
+        try:
+            if tag == _TAG + "null":
+                return None
+            if tag == _TAG + "bool":
+                return loader.construct_yaml_bool(node)
+            if tag == _TAG + "int":
+                return loader.construct_yaml_int(node)
+            if tag == _TAG + "float":
+                return loader.construct_yaml_float(node)
+            if tag == _TAG + "timestamp":
+                return loader.construct_yaml_timestamp(node)
+        except (ValueError, TypeError, yaml.YAMLError):
+            self.report(pos, "S105", f"{_q(raw)} is not a valid {tag.removeprefix(_TAG)}")
+        return raw
+
+    def bad_tag(self, pos: tuple[int, int], tag: str) -> None:
+        self.report(
+            pos,
+            "S010",
+            f"the YAML tag {_q(_short_tag(tag))} is not used in scenario files; remove it "
+            "(quote the value if it must stay text)",
+        )
+
+    def start(self, event: Any, is_map: bool) -> None:
+        pos = _pos(event)
+        self.count(1, pos)
+        if event.tag is not None and event.tag != "!" and event.tag not in _COLLECTION_TAGS:
+            self.bad_tag(pos, event.tag)
+        if len(self.stack) >= MAX_DEPTH:
+            self.report(
+                pos, "S007", f"nesting is deeper than {MAX_DEPTH} levels; a scenario never is"
+            )
+            raise _Stop
+        path = self.child_path()
+        if path is None:
+            top = self.stack[-1]
+            top.key = _BAD_KEY
+            top.key_pos = pos
+            self.report(pos, "S103", "a key must be plain text, not a list or mapping")
+            path = top.path
+        else:
+            self.source.values[path] = pos
+        self.stack.append(_Frame(is_map, path, event.anchor))
+
+    def end(self, event: Any = None) -> None:
+        frame = self.stack.pop()
+        if frame.is_map:
+            for source, pos in frame.merges:
+                self.merge(frame, source, pos)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        if self.stack and self.stack[-1].key is _BAD_KEY and self.stack[-1].is_map:
+            # This collection was a mapping key; it was reported, now drop it.
+            self.stack[-1].key = _BAD_KEY
+            self.stack[-1].size += frame.size
+            return
+        self.add(frame.value, self.source.values.get(frame.path, (1, 1)), frame.size)
+
+    def merge(self, frame: _Frame, source: Any, pos: tuple[int, int]) -> None:
+        sources = source if isinstance(source, list) else [source]
+        for item in sources:
+            if not isinstance(item, dict):
+                self.report(pos, "S103", "'<<' merges mappings only (e.g. '<<: *base')")
+                continue
+            for key, value in item.items():
+                if key not in frame.value:
+                    frame.value[key] = value
+                    self.source.values.setdefault((*frame.path, key), pos)
+                    self.source.keys.setdefault((*frame.path, key), pos)
+
+    def alias(self, event: Any) -> None:
+        pos = _pos(event)
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            self.report(
+                pos,
+                "S006",
+                f"YAML alias *{event.anchor} has no anchor &{event.anchor} before it "
+                "(an anchor cannot be used inside itself)",
+            )
+            value, size = None, 1
+        else:
+            value, size = found
+        self.count(size, pos)
+        path = self.child_path()
+        if path is None:
+            top = self.stack[-1]
+            top.key_pos = pos
+            if isinstance(value, str):
+                top.key = value
+            else:
+                top.key = _BAD_KEY
+                self.report(pos, "S103", "a key must be plain text")
+            return
+        self.add(value, pos, size)
+
+    def add(self, value: Any, pos: tuple[int, int], size: int) -> None:
+        if not self.stack:
+            self.root = value
+            self.source.values[()] = pos
+            return
+        top = self.stack[-1]
+        top.size += size
+        if not top.is_map:
+            path = (*top.path, len(top.value))
+            top.value.append(value)
+            self.source.values.setdefault(path, pos)
+            return
+        key = top.key
+        top.key = _NO_KEY
+        if key is _MERGE:
+            top.merges.append((value, pos))
+            return
+        if isinstance(key, _Key):
+            return
+        if key in top.value:
+            first = self.source.keys.get((*top.path, key), (0, 0))
+            self.report(
+                top.key_pos,
+                "S009",
+                f"{_q(key)} is given twice in this mapping (first at line {first[0]}); keep one",
+            )
+            return
+        path = (*top.path, key)
+        top.value[key] = value
+        self.source.keys[path] = top.key_pos
+        self.source.values.setdefault(path, pos)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _pos(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _parse_text(text: str, file: str) -> Loaded:
+    composer = _Composer(text, file)
+    data = composer.compose()
+    source, diagnostics = composer.source, composer.diagnostics
+    if any(d.code in ("S006", "S007") for d in diagnostics):
+        return Loaded(file, None, source, diagnostics)
+    if data is None:
+        if composer.documents and text.strip() and not _only_comments(text):
+            message = "holds only an empty value; a scenario is a mapping starting with 'id:'"
+        else:
+            message = "is empty; a scenario is a mapping starting with 'id:'"
+        diagnostics.append(Diagnostic.make(file, 0, 0, "S005", message))
+        return Loaded(file, None, source, diagnostics)
+    if not isinstance(data, dict):
+        diagnostics.append(Diagnostic.make(file, 1, 1, "S008", _not_a_mapping(data, text)))
+        return Loaded(file, None, source, diagnostics)
+    scenario, problems = _validate(data, source, file)
+    diagnostics.extend(problems)
+    if any(d.is_error for d in diagnostics):
+        scenario = None
+    return Loaded(file, scenario, source, diagnostics)
+
+
+def _only_comments(text: str) -> bool:
+    return all(
+        not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+        for line in text.splitlines()
+    )
+
+
+def _not_a_mapping(data: Any, text: str) -> str:
+    start = text.lstrip()
+    if isinstance(data, list):
+        like = " (it looks like JSON)" if start.startswith("[") else ""
+        return f"the file holds a list{like}; a scenario is a mapping of keys starting with 'id:'"
+    return (
+        f"the file holds a single value ({_describe(data)}); a scenario is a mapping "
+        "of keys starting with 'id:'. Is this really a scenario file?"
+    )
+
+
+# -- step 3: shape -------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _validate(
+    data: dict[str, Any], source: SourceMap, file: str
+) -> tuple[Scenario | None, list[Diagnostic]]:
+    try:
+        return Scenario.model_validate(data), []
+    except ValidationError as error:
+        found: dict[tuple[int, int, str], Diagnostic] = {}
+        details = list(_prune_union_noise(error.errors(include_url=False)))
+        for detail in _drop_misspelled_missing(details, data):
+            diagnostic = _diagnostic(detail, data, source, file)
+            # Union members can report the same problem twice; keep one per spot.
+            found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
+        return None, sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
+
+
+def _prune_union_noise(details: list[ErrorDetails]) -> Iterator[ErrorDetails]:
+    """``missing: [impakt]`` fails both union members (a list of names, or
+    ``'expected'``); the list member's error is the useful one."""
+    for detail in details:
+        loc = detail["loc"]
+        if any(isinstance(p, str) and p.startswith("literal['expected']") for p in loc):
+            siblings = [
+                d for d in details if d is not detail and d["loc"][: len(loc) - 1] == loc[:-1]
+            ]
+            if siblings:
+                continue
+        yield detail
+
+
+def _drop_misspelled_missing(details: list[ErrorDetails], data: Any) -> Iterator[ErrorDetails]:
+    """``summry:`` is reported as an unknown key with "did you mean 'summary'?";
+    saying that 'summary' is missing as well would only repeat it."""
+    unknown: dict[Path_, list[str]] = {}
+    for detail in details:
+        if detail["type"] == "extra_forbidden":
+            path, _ = _resolve(detail["loc"], data)
+            if path:
+                unknown.setdefault(path[:-1], []).append(str(path[-1]))
+    for detail in details:
+        if detail["type"] == "missing":
+            parent, rest = _resolve(detail["loc"], data)
+            if rest and difflib.get_close_matches(str(rest[0]), unknown.get(parent, []), 1, 0.6):
+                continue
+        yield detail
+
+
+def _resolve(loc: tuple[int | str, ...], data: Any) -> tuple[Path_, list[int | str]]:
+    """Map a pydantic ``loc`` onto the data: the path that exists, and what is left.
+
+    pydantic inserts a condition's union tag (``missing``, ``flag`` ...) into
+    ``loc`` right after the condition's own position, and names smart-union
+    members (``list[...]``); neither is a key of the data, so both are skipped."""
+    path: list[str | int] = []
+    rest: list[int | str] = []
+    current = data
+    at_condition = False
+    for i, part in enumerate(loc):
+        if at_condition:
+            at_condition = False
+            if part == _condition_tag(current):
+                continue
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            path.append(part)
+            current = current[part]
+            at_condition = part in ("when", "not")
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            at_condition = path[-1:] in (["all"], ["any"])
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and part == "[key]":
+            rest = ["[key]"]
+            break
+        elif isinstance(part, str) and "[" in part:
+            continue
+        else:
+            rest = list(loc[i:])
+            break
+    return tuple(path), rest
+
+
+def _diagnostic(detail: ErrorDetails, data: Any, source: SourceMap, file: str) -> Diagnostic:
+    kind = detail["type"]
+    path, rest = _resolve(detail["loc"], data)
+    value = detail.get("input")
+    where = _label(path, data)
+
+    def make(code: str, message: str, pos: tuple[int, int] | None = None) -> Diagnostic:
+        line, col = pos or source.value_pos(path)
+        prefix = f"{where}: " if where else ""
+        return Diagnostic.make(file, line, col, code, prefix + message)
+
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else str(rest[-1] if rest else "?")
+        where = _label(path[:-1], data)
+        allowed = _allowed_keys(path[:-1], data)
+        message = f"unknown key {_q(key)}"
+        if key in CONDITION_KEYS and allowed is not None and key not in allowed:
+            message += (
+                "; a condition has exactly one kind: combine several with "
+                "'all: [...]' or 'any: [...]'"
+            )
+        else:
+            message += _did_you_mean(key, allowed)
+            if allowed and not _did_you_mean(key, allowed):
+                message += f"; allowed here: {', '.join(allowed)}"
+        return make("S101", message, source.key_pos(path))
+    if kind == "missing":
+        key = str(rest[0]) if rest else "?"
+        return make("S102", f"missing required key {_q(key)}")
+    if kind == "unknown_condition" or kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        if isinstance(value, dict) and value:
+            first = str(next(iter(value)))
+            message = f"unknown condition {_q(first)}" + _did_you_mean(first, CONDITION_KEYS)
+            if not _did_you_mean(first, CONDITION_KEYS):
+                message += f"; a condition is one of: {', '.join(CONDITION_KEYS)}"
+            return make("S106", message, source.key_pos((*path, first)))
+        return make(
+            "S106",
+            f"a condition is a mapping such as '{{missing: impact}}', not {_describe(value)}",
+        )
+    if kind in _EXPECTED:
+        return _wrong_type(kind, value, path, source, make)
+    if kind == "literal_error":
+        expected = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
+        got = str(value)
+        hint = _did_you_mean(got, expected) or f"; use one of: {', '.join(expected)}"
+        if (
+            isinstance(value, bool)
+            and source.scalars.get(path, ("", ""))[1].lower() in _YAML11_BOOLEANS
+        ):
+            return _yaml_boolean(path, source, make)
+        names = set(expected)
+        if names == set(ELEMENTS):
+            if "missing" in path:  # ``missing: expected`` is allowed there too
+                hint = _did_you_mean(got, [*expected, "expected"]) or hint
+            return make("S207", f"unknown element {_q(got)}{hint}")
+        if names == set(FLAG_CODES):
+            return make("S207", f"unknown flag {_q(got)}{hint}")
+        return make("S105", f"{_q(got)} is not allowed{hint}")
+    if kind == "string_too_short":
+        return make("S211", "is empty; write the text, or remove the key if it is optional")
+    if kind == "too_short":
+        return make("S211", "is an empty list; it needs at least one item")
+    if kind == "string_pattern_mismatch":
+        return make(
+            "S105",
+            f"{_q(str(value))} is not a valid id: use lowercase letters, digits, '-' and '_', "
+            "starting with a letter or digit (e.g. 'root-cause')",
+        )
+    if kind == "string_too_long":
+        limit = detail.get("ctx", {}).get("max_length")
+        return make("S105", f"is too long (at most {limit} characters)")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return make("S105", f"{value!r} is out of range ({_range_text(detail)})")
+    if kind == "value_error":
+        message = str(detail.get("ctx", {}).get("error", detail["msg"]))
+        return make("S105", message)
+    return make("S105", _one_line(detail["msg"]).lower())
+
+
+def _wrong_type(
+    kind: str,
+    value: Any,
+    path: Path_,
+    source: SourceMap,
+    make: _Make,
+) -> Diagnostic:
+    expected = _EXPECTED[kind]
+    tag, raw = source.scalars.get(path, ("", ""))
+    tag = tag.removeprefix(_TAG)
+    if kind == "string_type":
+        if value is None and raw in ("", "~", "null", "Null", "NULL"):
+            return make("S211", "has no value; write the text, or remove the key if it is optional")
+        if tag == "bool" and raw.lower() in _YAML11_BOOLEANS | {"true", "false"}:
+            return _yaml_boolean(path, source, make)
+        if tag in ("int", "float", "timestamp", "null"):
+            return make(
+                "S103",
+                f'expected text, but YAML read {raw!r} as {_describe(value)}; quote it: "{raw}"',
+            )
+    if kind in ("int_type", "int_from_float") and tag == "str":
+        return make("S103", f"expected a whole number, found the text {_q(raw)}; remove the quotes")
+    return make("S103", f"expected {expected}, found {_describe(value)}")
+
+
+def _yaml_boolean(path: Path_, source: SourceMap, make: _Make) -> Diagnostic:
+    raw = source.scalars.get(path, ("", "?"))[1]
+    return make(
+        "S104",
+        f'YAML 1.1 reads unquoted {raw} as a true/false value, not the word; quote it: "{raw}"',
+    )
+
+
+def _range_text(detail: ErrorDetails) -> str:
+    ctx = detail.get("ctx", {})
+    words = {"ge": "at least", "le": "at most", "gt": "more than", "lt": "less than"}
+    return ", ".join(f"{words[k]} {v}" for k, v in ctx.items() if k in words)
+
+
+def _label(path: Path_, data: Any) -> str:
+    """``nodes[opening].branches[1].goto``: list items of nodes/endings by id."""
+    out = ""
+    current = data
+    for part in path:
+        if isinstance(part, int):
+            item = current[part] if isinstance(current, list) and part < len(current) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            current = item
+        else:
+            out += f".{part}" if out else part
+            current = current.get(part) if isinstance(current, dict) else None
+    return out
+
+
+def _did_you_mean(word: str, choices: list[str] | tuple[str, ...] | None) -> str:
+    if not choices:
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {_q(close[0])}?" if close else ""
+
+
+def _allowed_keys(path: Path_, data: Any) -> list[str] | None:
+    """The keys the model allows at ``path`` (for did-you-mean), if it is a model."""
+    tp: Any = Scenario
+    current: Any = data
+    for part in path:
+        tp = _pick(tp, current)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = _field_by_key(tp, str(part))
+            if info is None:
+                return None
+            tp = info
+        elif get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        else:
+            return None
+        current = _child(current, part)
+    tp = _pick(tp, current)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [info.alias or name for name, info in tp.model_fields.items()]
+    return None
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, dict):
+        return value.get(part)
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return None
+
+
+def _field_by_key(model: type[BaseModel], key: str) -> Any:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return info.rebuild_annotation()
+    return None
+
+
+def _pick(tp: Any, value: Any) -> Any:
+    """Unwrap Annotated and Optional; choose a discriminated union's member by tag."""
+    import types
+    from typing import Annotated, Union
+
+    for _ in range(8):
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin is Union or origin is types.UnionType:
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
+                continue
+            tag = _condition_tag(value)
+            chosen = None
+            for member in members:
+                meta = getattr(member, "__metadata__", ())
+                if any(getattr(m, "tag", None) == tag for m in meta):
+                    chosen = member
+            if chosen is None:
+                return None
+            tp = chosen
+        else:
+            return tp
+    return tp
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"the text {_q(value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} ({value})"
+
+
+def _q(value: str) -> str:
+    """Quote user text for a one-line message: short, no control characters."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"'{text}'"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
