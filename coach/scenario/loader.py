@@ -60,7 +60,7 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "times
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _MERGE_TAG = _TAG + "merge"
 _STR = _TAG + "str"
-_RESOLVER = yaml.resolver.Resolver()
+_RESOLVER: Any = yaml.resolver.Resolver()
 
 
 @functools.lru_cache(maxsize=4096)
