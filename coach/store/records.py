@@ -1,0 +1,64 @@
+"""Light records the store returns for lists and statistics.
+
+Plain dataclasses, not pydantic: ``coach history`` lists thousands of these
+and must not pay for importing pydantic or validating transcripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Status = Literal["finished", "unfinished", "abandoned"]
+STATUSES: tuple[Status, ...] = ("finished", "unfinished", "abandoned")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One stored session, without its turns."""
+
+    id: str
+    scenario: str
+    title: str
+    role: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: Status
+    overall: int
+    #: How many answers the user gave.
+    answers: int = 0
+    #: When the session was last saved (UTC).
+    updated_at: datetime | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "scenario": self.scenario,
+            "title": self.title,
+            "role": self.role,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "status": self.status,
+            "overall": self.overall,
+            "answers": self.answers,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioStats:
+    """How a scenario has gone so far. Scores count finished sessions only: an
+    abandoned one was scored on the answers it got, which flatters or punishes
+    at random."""
+
+    scenario: str
+    #: Every stored session of the scenario, whatever its status.
+    attempts: int
+    finished: int
+    #: Overall score of the most recent finished session.
+    last: int | None
+    best: int | None
+    last_at: datetime | None
+    #: Overall scores of finished sessions, oldest first (the sparkline).
+    trend: list[int] = field(default_factory=list)
