@@ -72,11 +72,11 @@ def list_command(args: argparse.Namespace) -> int:
     if args.role:
         entries = [e for e in entries if e.role == args.role]
         if not entries:
-            import difflib
+            from coach.scenario.diagnostics import closest
 
             roles = library.roles()
-            close = difflib.get_close_matches(args.role, roles, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            close = closest(args.role, roles)
+            hint = f"did you mean {close!r}? " if close else ""
             known = ", ".join(roles) or "none"
             raise CoachError(f"no scenarios for the role {args.role!r}; {hint}roles: {known}")
     if args.json:

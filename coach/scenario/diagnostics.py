@@ -10,6 +10,7 @@ binary, too large) has line and column 0, and prints as ``path: CODE message``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -121,3 +122,20 @@ def summarise(diagnostics: list[Diagnostic]) -> str:
     rest = len(worst) - 1
     more = f" (and {rest} more; run `coach validate {first.file}`)" if rest else ""
     return first.format() + more
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` was most likely meant to be: a close spelling, or
+    one being a prefix of the other (``variable`` for ``var``)."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = word.lower()
+    prefixed = [
+        c
+        for c in options
+        if min(len(c), len(word)) >= 3
+        and (lowered.startswith(c.lower()) or c.lower().startswith(lowered))
+    ]
+    return min(prefixed, key=lambda c: abs(len(c) - len(word))) if prefixed else None

@@ -11,7 +11,6 @@ missing can be shown side by side.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Literal
 
 from coach import paths
 from coach.errors import CoachError
-from coach.scenario.diagnostics import Diagnostic
+from coach.scenario.diagnostics import Diagnostic, closest
 from coach.scenario.loader import ScenarioLoadError
 from coach.scenario.model import Scenario
 from coach.scenario.validate import SUFFIXES, check_path, scenario_files
@@ -68,8 +67,9 @@ class Library:
     def roles(self) -> list[str]:
         return sorted({e.role for e in self.entries})
 
-    def suggest(self, scenario_id: str) -> list[str]:
-        return difflib.get_close_matches(scenario_id, [e.id for e in self.entries], n=3)
+    def suggest(self, scenario_id: str) -> str | None:
+        """The id ``scenario_id`` was most likely meant to be."""
+        return closest(scenario_id, [e.id for e in self.entries])
 
     @property
     def broken_files(self) -> list[str]:
@@ -191,7 +191,7 @@ def load_scenario(id_or_path: str, extra_dirs: list[str] | None = None) -> Scena
     if broken:
         raise ScenarioLoadError(broken)
     close = library.suggest(id_or_path)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = f"did you mean {close!r}? " if close else ""
     raise CoachError(
         f"no scenario with the id {id_or_path!r}; {hint}(`coach list` shows them all, "
         "or give the path of a scenario file)"

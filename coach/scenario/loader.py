@@ -24,7 +24,6 @@ The public functions never raise anything but :class:`ScenarioLoadError`.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -40,7 +39,7 @@ from pydantic_core import ErrorDetails
 from coach.errors import CoachError
 from coach.scenario.conditions import _TAGS as CONDITION_KEYS
 from coach.scenario.conditions import _condition_tag
-from coach.scenario.diagnostics import Diagnostic, summarise
+from coach.scenario.diagnostics import Diagnostic, closest, summarise
 from coach.scenario.model import Scenario
 from coach.scoring.names import ELEMENTS, FLAG_CODES
 
@@ -611,6 +610,7 @@ _EXPECTED = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
+_INTEGER = re.compile(r"^[-+]?[0-9]+$")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
@@ -655,7 +655,7 @@ def _drop_misspelled_missing(details: list[ErrorDetails], data: Any) -> Iterator
     for detail in details:
         if detail["type"] == "missing":
             parent, rest = _resolve(detail["loc"], data)
-            if rest and difflib.get_close_matches(str(rest[0]), unknown.get(parent, []), 1, 0.6):
+            if rest and closest(str(rest[0]), unknown.get(parent, [])):
                 continue
         yield detail
 
@@ -794,9 +794,12 @@ def _wrong_type(
                 "S103",
                 f'expected text, but YAML read {raw!r} as {_describe(value)}; quote it: "{raw}"',
             )
-    if kind in ("int_type", "int_from_float") and tag == "str":
+    if kind in ("int_type", "int_from_float") and tag == "str" and _INTEGER.match(raw.strip()):
         return make("S103", f"expected a whole number, found the text {_q(raw)}; remove the quotes")
-    return make("S103", f"expected {expected}, found {_describe(value)}")
+    hint = ""
+    if kind == "list_type" and isinstance(value, str):
+        hint = "; write each item on its own line, starting with '- '"
+    return make("S103", f"expected {expected}, found {_describe(value)}{hint}")
 
 
 def _yaml_boolean(path: Path_, source: SourceMap, make: _Make) -> Diagnostic:
@@ -830,10 +833,8 @@ def _label(path: Path_, data: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str] | tuple[str, ...] | None) -> str:
-    if not choices:
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {_q(close[0])}?" if close else ""
+    close = closest(word, choices or ())
+    return f"; did you mean {_q(close)}?" if close else ""
 
 
 def _allowed_keys(path: Path_, data: Any) -> list[str] | None:

@@ -15,7 +15,6 @@ a loop made only of default branches is not.
 
 from __future__ import annotations
 
-import difflib
 import os
 import string
 from collections.abc import Iterable, Iterator
@@ -24,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from coach.scenario import conditions as c
-from coach.scenario.diagnostics import Diagnostic, sort_key
-from coach.scenario.loader import Loaded, Path_, SourceMap, read_path
+from coach.scenario.diagnostics import Diagnostic, closest, sort_key
+from coach.scenario.loader import Loaded, Path_, SourceMap, parse_text, read_path
 from coach.scenario.model import PATIENCE, Scenario
 
 #: The file name endings that hold scenarios.
@@ -47,6 +46,11 @@ def check_path(path: str | os.PathLike[str], display: str | None = None) -> Load
     """Load and validate one file. ``scenario`` is None when there is any error."""
     loaded = read_path(path, display)
     return _with_checks(loaded)
+
+
+def check_text(text: str, file: str = "<scenario>") -> Loaded:
+    """Load and validate YAML text (used by tests and the authoring guide's examples)."""
+    return _with_checks(parse_text(text, file))
 
 
 def _with_checks(loaded: Loaded) -> Loaded:
@@ -178,9 +182,9 @@ class _Checker:
             choices = list(self.ending_index)
         else:
             choices = self.ids
-        close = difflib.get_close_matches(target, choices, n=1, cutoff=0.6)
+        close = closest(target, choices)
         what = "node" if nodes_only else "ending" if endings_only else "node or ending"
-        hint = f"; did you mean {close[0]!r}?" if close else f"; add a {what} with that id"
+        hint = f"; did you mean {close!r}?" if close else f"; add a {what} with that id"
         return f"{key}: {target!r} is not the id of any {what}{hint}"
 
     def defaults(self) -> None:
@@ -308,8 +312,8 @@ class _Checker:
 
         def check(name: str, path: Path_, key: bool = False) -> None:
             if name not in declared:
-                close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else "declare it under 'variables:'"
+                close = closest(name, sorted(declared))
+                hint = f"did you mean {close!r}?" if close else "declare it under 'variables:'"
                 self.report(path, "S207", f"unknown variable {name!r}; {hint}", key=key)
 
         for path, condition in self.conditions():
@@ -402,9 +406,9 @@ class _Checker:
             if not name:
                 self.report(path, "S208", "an empty placeholder '{}'; name a fact inside it")
                 continue
-            close = difflib.get_close_matches(name, list(facts), n=1, cutoff=0.6)
+            close = closest(name, facts)
             hint = (
-                f"did you mean {{{close[0]}}}?"
+                f"did you mean {{{close}}}?"
                 if close
                 else "add it under situation.facts (or write {{ }} for literal braces)"
             )
