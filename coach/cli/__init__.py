@@ -19,7 +19,7 @@ from coach import __version__
 from coach.errors import CoachError
 
 #: Subcommand modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("coach.cli.scenario_cmds",)
+COMMAND_MODULES: tuple[str, ...] = ("coach.cli.scenario_cmds", "coach.cli.app_cmds")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -68,8 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data_dir = None
     func: Handler | None = args.func
     if func is None:
-        parser.print_help()
-        return 0
+        # `coach` alone opens the app at Home.
+        from coach.cli.app_cmds import run_home
+
+        func = run_home
     try:
         return func(args)
     except CoachError as error:

@@ -1,0 +1,216 @@
+"""The coach app: a small App that owns navigation, the store and the catalog.
+
+Screens do the work; the app only knows how to move between them:
+
+- :meth:`CoachApp.go_home`, :meth:`open_prep`, :meth:`start_rehearsal`,
+  :meth:`resume_session`, :meth:`open_debrief`, :meth:`open_history`;
+- :attr:`CoachApp.store` is a :class:`~coach.tui.services.StoreHandle`
+  (``app.store.get()`` is the :class:`~coach.store.SessionStore` or ``None``);
+- :attr:`CoachApp.catalog` is the loaded scenario catalog (``None`` until
+  Home has loaded it; :meth:`load_catalog` loads it on demand).
+
+The History screen (``coach.tui.screens.history``) uses exactly these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from coach.errors import CoachError
+from coach.tui.commands import CoachCommands
+from coach.tui.config import AppConfig
+from coach.tui.services import Catalog, StoreHandle, load_catalog
+
+if TYPE_CHECKING:
+    from coach.engine.session import Session
+    from coach.engine.transcript import Transcript
+    from coach.scenario.model import Scenario
+
+#: Themes the light/dark toggle moves between (Textual's own).
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class CoachApp(App[None]):
+    """Rehearse reporting a critical technical error to your CEO."""
+
+    TITLE = "coach"
+    SUB_TITLE = "rehearse the hardest meeting before it happens"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    # Screens switch between side-by-side and stacked layouts at this width.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            id="app.quit",
+            tooltip="Quit; a rehearsal in progress is kept to resume later",
+        ),
+        Binding("f1", "help", "Help", id="app.help", tooltip="List every key"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help-alt"),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Light/dark",
+            id="app.theme",
+            tooltip="Switch between the light and the dark theme",
+        ),
+    ]
+
+    def __init__(self, config: AppConfig | None = None) -> None:
+        super().__init__()
+        self.config = config or AppConfig()
+        self.store = StoreHandle(self.config.data_dir, self.config.use_store)
+        self.catalog: Catalog | None = None
+        self._catalog_lock = asyncio.Lock()
+        #: Set by the CLI for ``coach rehearse ID`` / ``--resume``: where the app opens.
+        self.start_scenario: Scenario | None = None
+        self.start_session: tuple[str, Session] | None = None
+
+    # -- start -----------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        if self.start_session is not None or self.start_scenario is not None:
+            # Direct entry: an empty base screen, so the screen pushed on top of it
+            # can be switched for the next one like any other (the default cannot).
+            return Screen()
+        from coach.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.start_session is not None:
+            from coach.tui.screens.rehearsal import RehearsalScreen
+
+            session_id, session = self.start_session
+            self.push_screen(RehearsalScreen(session, session_id=session_id, resumed=True))
+        elif self.start_scenario is not None:
+            from coach.tui.screens.prep import PrepScreen
+
+            self.push_screen(PrepScreen(self.start_scenario))
+
+    async def load_catalog(self, reload: bool = False) -> Catalog:
+        """The scenario catalog, loaded once in a thread (it imports pydantic and YAML)."""
+        async with self._catalog_lock:
+            if self.catalog is None or reload:
+                self.catalog = await asyncio.to_thread(load_catalog, self.config.scenario_dirs)
+            return self.catalog
+
+    # -- navigation ------------------------------------------------------------
+
+    def go_home(self) -> None:
+        from coach.tui.screens.home import HomeScreen
+
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, HomeScreen):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                screen.refresh_stats()
+                return
+        # Started straight into a scenario: Home was never built.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(HomeScreen())
+
+    def open_prep(self, scenario: Scenario) -> None:
+        from coach.tui.screens.prep import PrepScreen
+
+        self.push_screen(PrepScreen(scenario))
+
+    def start_rehearsal(self, scenario: Scenario) -> None:
+        """A new session of ``scenario``, replacing the Prep (or Debrief) screen."""
+        from coach.tui.screens.rehearsal import RehearsalScreen
+
+        self.switch_screen(RehearsalScreen(self.new_session(scenario)))
+
+    def _session_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.config.scorer is not None:
+            options["scorer"] = self.config.scorer
+        if self.config.session_clock is not None:
+            options["clock"] = self.config.session_clock
+        return options
+
+    def new_session(self, scenario: Scenario) -> Session:
+        from coach.engine.session import Session
+
+        return Session.new(scenario, **self._session_options())
+
+    def resumed_session(self, scenario: Scenario, transcript: Transcript) -> Session:
+        """Raises CoachError when the scenario changed since the session began."""
+        from coach.engine.session import Session
+
+        session = Session.resume(scenario, transcript, **self._session_options())
+        session.restart_timer()
+        return session
+
+    async def resume_session(self, session_id: str) -> None:
+        """Continue a stored unfinished session from its exact node."""
+        from coach.tui.screens.rehearsal import RehearsalScreen
+
+        try:
+            transcript = self.store.load(session_id)
+            catalog = await self.load_catalog()
+            scenario = catalog.get(transcript.scenario_id)
+            if scenario is None:
+                raise CoachError(
+                    f"session {session_id} is of scenario {transcript.scenario_id!r}, "
+                    "which is no longer installed; add its directory with --scenarios"
+                )
+            session = self.resumed_session(scenario, transcript)
+        except CoachError as error:
+            self.notify(str(error), title="Cannot resume", severity="error", timeout=10)
+            return
+        self.push_screen(RehearsalScreen(session, session_id=session_id, resumed=True))
+
+    def open_debrief(
+        self, scenario: Scenario, transcript: Transcript, session_id: str | None = None
+    ) -> None:
+        """Show ``transcript`` as a Debrief (from History, or at the end of a rehearsal)."""
+        from coach.tui.screens.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(scenario, transcript, session_id=session_id))
+
+    def open_history(self) -> None:
+        if not self.store.available:
+            self.notify(
+                f"History needs the session store: {self.store.problem}",
+                title="History unavailable",
+                severity="warning",
+            )
+            return
+        from coach.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from coach.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    async def action_quit(self) -> None:
+        """Quit; a rehearsal in progress is saved unfinished first (it can be resumed)."""
+        from coach.tui.screens.rehearsal import RehearsalScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RehearsalScreen):
+                screen.keep_for_later()
+        self.store.close()
+        self.exit()

@@ -1,0 +1,151 @@
+"""Turn engine results into Textual ``Content``: highlighted answers, bars, clocks.
+
+Presentation only: every number shown here comes from the scorer or the engine.
+User text is stripped of terminal escapes and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from coach.textsafe import strip_terminal
+
+if TYPE_CHECKING:
+    from coach.scoring.result import AnswerResult
+
+#: A speaking pace that is neither rushed nor slow (words per minute).
+SPEAKING_WPM = 150
+
+#: How each kind of evidence looks; theme variables keep light and dark readable.
+EVIDENCE_STYLE = "bold $text-success on $success-muted"
+FLAG_STYLE = "underline $text-warning"
+ELEMENT_LABELS = {
+    "impact": "impact",
+    "timeline": "timeline",
+    "mitigation": "mitigation",
+    "root_cause": "root cause",
+    "next_update": "next update",
+    "prevention": "prevention",
+    "resources": "resources",
+    "stakeholders": "stakeholders",
+}
+DIMENSION_LABELS = {
+    "impact": "Impact",
+    "timeline": "Timeline",
+    "mitigation": "Mitigation",
+    "root_cause": "Root cause",
+    "next_steps": "Next steps",
+    "clarity": "Clarity",
+    "ownership": "Ownership",
+}
+
+
+def element_label(name: str) -> str:
+    return ELEMENT_LABELS.get(name, name.replace("_", " "))
+
+
+def dimension_label(name: str) -> str:
+    return DIMENSION_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` for a duration."""
+    whole = max(0, int(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def spoken_seconds(words: int) -> float:
+    """How long ``words`` take to say aloud at :data:`SPEAKING_WPM`."""
+    return words * 60 / SPEAKING_WPM
+
+
+def draft_status(text: str, budget: int | None) -> str:
+    """``42 words of 90 · ~17 s aloud`` for the answer being typed."""
+    words = word_count(text)
+    of = f" of {budget}" if budget else ""
+    return f"{words} words{of} · ~{clock(spoken_seconds(words))} aloud"
+
+
+def bar(value: int, maximum: int, width: int) -> str:
+    """A solid bar of ``width`` cells, filled in proportion to ``value / maximum``."""
+    if maximum <= 0 or width <= 0:
+        return ""
+    filled = round(width * max(0, min(value, maximum)) / maximum)
+    return "█" * filled + "░" * (width - filled)
+
+
+def level_style(value: int, maximum: int) -> str:
+    """Good, middling or bad, as a theme colour."""
+    share = value / maximum if maximum else 0
+    if share >= 0.7:
+        return "$text-success"
+    if share >= 0.4:
+        return "$text-warning"
+    return "$text-error"
+
+
+def patience_content(current: int, start: int) -> Content:
+    """The CEO's patience as a meter: full at the scenario's starting value."""
+    top = max(start, current, 1)
+    shown = max(0, current)
+    return Content.assemble(
+        ("Patience ", "dim"),
+        (bar(shown, top, top), level_style(shown, top)),
+        f" {shown}/{top}",
+    )
+
+
+def score_line(label: str, score: int, width: int = 20) -> Content:
+    return Content.assemble(
+        f"{label:<12} ",
+        (bar(score, 100, width), level_style(score, 100)),
+        (f" {score:3d}", "bold"),
+    )
+
+
+def highlight_answer(text: str, result: AnswerResult | None) -> Content:
+    """The answer with each element's evidence highlighted and each flag underlined.
+
+    Spans index the answer as stored; stripping terminal escapes would shift them,
+    so escapes are removed piecewise around the marks instead.
+    """
+    if result is None:
+        return Content(strip_terminal(text))
+    marks: list[tuple[int, int, str]] = []
+    for element in result.elements.values():
+        marks.extend((s.start, s.end, EVIDENCE_STYLE) for s in element.spans)
+    flag_marks = [(f.start, f.end, FLAG_STYLE) for f in result.flags if f.end > f.start]
+    pieces: list[tuple[str, str]] = []
+    _cut(text, sorted(marks), pieces)
+    content = Content.assemble(*pieces)
+    # Flags are underlined on top of the evidence: both may cover the same words.
+    offsets = _offset_map(text)
+    for start, end, style in flag_marks:
+        content = content.stylize(style, offsets(start), offsets(end))
+    return content
+
+
+def _cut(text: str, marks: list[tuple[int, int, str]], out: list[tuple[str, str]]) -> None:
+    pos = 0
+    for start, end, style in marks:
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        out.append((strip_terminal(text[pos:start]), ""))
+        out.append((strip_terminal(text[start:end]), style))
+        pos = end
+    out.append((strip_terminal(text[pos:]), ""))
+
+
+def _offset_map(text: str) -> Callable[[int], int]:
+    """Map an offset in ``text`` to the same place in ``strip_terminal(text)``."""
+    if strip_terminal(text) == text:
+        return lambda i: max(0, min(i, len(text)))
+    return lambda i: len(strip_terminal(text[: max(0, i)]))

@@ -1,0 +1,265 @@
+"""Debrief: the scores, what to practise next, and every answer beside the model answer.
+
+Everything shown comes from :func:`coach.engine.debrief.build_debrief` and the
+scorer's results in the transcript: evidence spans are highlighted, flags are
+underlined and listed with their suggestions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from coach.errors import CoachError
+from coach.scoring.names import DIMENSIONS
+from coach.textsafe import strip_terminal
+from coach.tui.commands import PaletteCommand
+from coach.tui.render import (
+    FLAG_STYLE,
+    clock,
+    dimension_label,
+    element_label,
+    highlight_answer,
+    level_style,
+    score_line,
+)
+
+if TYPE_CHECKING:
+    from coach.engine.debrief import Debrief
+    from coach.engine.transcript import Transcript, Turn
+    from coach.scenario.model import Scenario
+    from coach.tui.app import CoachApp
+
+#: Show this much of a very long answer here; exports carry the whole text.
+ANSWER_PREVIEW_CHARS = 6_000
+
+VERDICT_STYLE = {
+    "excellent": "bold $text-success",
+    "good": "bold $text-success",
+    "mixed": "bold $text-warning",
+    "poor": "bold $text-error",
+    "failed": "bold $text-error",
+}
+
+
+class DebriefScreen(Screen[None]):
+    """How the meeting went, and what to fix."""
+
+    CSS_PATH = "debrief.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry", id="debrief.retry", tooltip="Rehearse this scenario again"),
+        Binding("e", "export", "Export", id="debrief.export", tooltip="Save as Markdown"),
+        Binding("h", "history", "History", id="debrief.history", tooltip="Past sessions"),
+        Binding("escape", "home", "Home", id="debrief.home", tooltip="Back to Home"),
+    ]
+
+    def __init__(
+        self, scenario: Scenario, transcript: Transcript, *, session_id: str | None = None
+    ) -> None:
+        super().__init__()
+        from coach.engine.debrief import build_debrief
+
+        self.scenario = scenario
+        self.transcript = transcript
+        self.session_id = session_id
+        self.debrief: Debrief = build_debrief(scenario, transcript)
+
+    @property
+    def coach(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield Header()
+        with VerticalScroll(id="debrief"):
+            yield Static(self._headline(), id="headline")
+            with Horizontal(id="overview"):
+                with Vertical(id="scores"):
+                    yield Static("Scores", classes="section-title")
+                    yield Static(self._scores(), id="score-lines")
+                with Vertical(id="practise"):
+                    yield Static("Practise next", classes="section-title")
+                    yield Static(self._practise(), id="practise-text")
+            yield Static("Your answers beside the model answers", classes="section-title")
+            for review in d.reviews:
+                with Vertical(classes="review"):
+                    yield Static(
+                        Content.assemble(
+                            (self.scenario.ceo.name, "bold $text-accent"),
+                            ": ",
+                            strip_terminal(review.question),
+                        ),
+                        classes="question",
+                    )
+                    if review.coaching:
+                        yield Static(
+                            Content.styled(" ".join(review.coaching.split()), "italic $text-muted"),
+                            classes="coaching",
+                        )
+                    with Horizontal(classes="pair"):
+                        with Vertical(classes="yours"):
+                            for index in review.answers:
+                                yield Static(self._answer(self.transcript.turns[index]))
+                        yield Static(
+                            Content.assemble(
+                                ("Model answer", "bold $text-success"),
+                                "\n",
+                                " ".join(review.model_answer.split()),
+                            ),
+                            classes="model",
+                        )
+            if not d.reviews:
+                yield Static("No answers were given.", classes="muted")
+        # Outside the scroll, so the actions stay in view at any size.
+        with Horizontal(id="debrief-actions"):
+            yield Button("Retry", id="retry", variant="primary", compact=True)
+            yield Button("Export", id="export", compact=True)
+            yield Button("History", id="history", compact=True)
+            yield Button("Home", id="home", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The report has focus so the arrow keys and page keys scroll it.
+        self.query_one("#debrief", VerticalScroll).focus()
+
+    # -- content ---------------------------------------------------------------------
+
+    def _headline(self) -> Content:
+        d = self.debrief
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"Overall {d.overall}/100", f"bold {level_style(d.overall, 100)}"),
+            ("   ", ""),
+            (d.title, "bold"),
+            "\n",
+        ]
+        if d.ending_title:
+            parts.append((d.ending_title, VERDICT_STYLE.get(d.verdict or "", "bold")))
+            parts.append((f"  ({d.verdict})", "dim"))
+            if d.ending_summary:
+                parts.extend(["\n", " ".join(d.ending_summary.split())])
+        else:
+            parts.append(
+                (f"No ending reached: the session was {d.status} before the CEO wrapped up.", "dim")
+            )
+        if d.gaps:
+            parts.extend(["\n", ("The CEO gave up asking about: ", "bold"), "; ".join(d.gaps)])
+        return Content.assemble(*parts)
+
+    def _scores(self) -> Content:
+        scores = self.debrief.scores
+        names = [n for n in DIMENSIONS if n in scores] + [n for n in scores if n not in DIMENSIONS]
+        if not names:
+            return Content.styled("No answers to score.", "dim")
+        return Content("\n").join(score_line(dimension_label(n), scores[n]) for n in names)
+
+    def _practise(self) -> Content:
+        items = self.debrief.improvements
+        if not items:
+            return Content.styled("Nothing cost points. Try a harder scenario.", "dim")
+        lines: list[Content] = []
+        for number, item in enumerate(items, 1):
+            parts: list[Content | str | tuple[str, str]] = [
+                (f"{number}. {item.title}", "bold"),
+                (f"  −{item.points}", "$text-error"),
+            ]
+            if item.detail:
+                parts.extend(["\n   ", " ".join(item.detail.split())])
+            if item.evidence:
+                parts.extend(["\n   ", ("“" + strip_terminal(item.evidence) + "”", "italic dim")])
+            lines.append(Content.assemble(*parts))
+        return Content("\n").join(lines)
+
+    def _answer(self, turn: Turn) -> Content:
+        result = turn.result
+        text = turn.text
+        cut = len(text) > ANSWER_PREVIEW_CHARS
+        if cut:
+            text = text[:ANSWER_PREVIEW_CHARS]
+        title: list[Content | str | tuple[str, str]] = [("You", "bold $text-primary")]
+        facts = []
+        if turn.attempt and turn.attempt > 1:
+            facts.append(f"attempt {turn.attempt}")
+        if result is not None:
+            facts.append(f"score {result.score}")
+        if turn.seconds is not None:
+            facts.append(clock(turn.seconds))
+        if facts:
+            title.append(("  " + " · ".join(facts), "dim"))
+        parts: list[Content | str | tuple[str, str]] = [
+            Content.assemble(*title),
+            "\n",
+            highlight_answer(text, result),
+        ]
+        if cut:
+            parts.append((f"… ({len(turn.text) - ANSWER_PREVIEW_CHARS:,} more characters)", "dim"))
+        if result is not None:
+            present = [element_label(e) for e in result.expects if e not in result.missing]
+            if present:
+                parts.extend(["\n", ("✓ " + ", ".join(present), "$text-success")])
+            if result.missing:
+                missing = ", ".join(element_label(e) for e in result.missing)
+                parts.extend(["\n", (f"✗ missing: {missing}", "$text-error")])
+            for flag in result.flags:
+                parts.extend(
+                    [
+                        "\n",
+                        (f"⚑ {flag.code.replace('_', ' ')}", FLAG_STYLE),
+                        f": {flag.message}",
+                    ]
+                )
+                if flag.suggestion:
+                    parts.extend(["\n   ", ("→ " + flag.suggestion, "italic")])
+        return Content.assemble(*parts)
+
+    # -- actions -------------------------------------------------------------------------
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "retry": self.action_retry,
+            "export": self.action_export,
+            "history": self.action_history,
+            "home": self.action_home,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def action_retry(self) -> None:
+        self.coach.start_rehearsal(self.scenario)
+
+    def action_export(self, fmt: Literal["md", "html", "json"] = "md") -> None:
+        from coach.tui.services import export_session
+
+        try:
+            path = export_session(
+                self.coach.config.data_dir, self.transcript, self.scenario, self.session_id, fmt
+            )
+        except CoachError as error:
+            self.notify(str(error), title="Export failed", severity="error", markup=False)
+            return
+        self.notify(str(path), title="Exported", timeout=8, markup=False)
+
+    def action_history(self) -> None:
+        self.coach.open_history()
+
+    def action_home(self) -> None:
+        self.coach.go_home()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand("Retry this scenario", self.scenario.title, self.action_retry),
+            PaletteCommand(
+                "Export as Markdown", "Into the data dir's exports/", self.action_export
+            ),
+            PaletteCommand(
+                "Export as HTML", "A self-contained page", lambda: self.action_export("html")
+            ),
+        ]

@@ -1,0 +1,143 @@
+"""Prep: the situation brief, a checklist to tick, the role's glossary, and Start.
+
+The Start button has focus when the screen opens, so Enter begins the rehearsal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, SelectionList, Static
+
+from coach.tui.commands import PaletteCommand
+
+if TYPE_CHECKING:
+    from coach.scenario.model import Scenario
+    from coach.tui.app import CoachApp
+
+#: What the brief shows, in the order someone would tell it.
+BRIEF_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("What happened", "what_happened"),
+    ("System", "system"),
+    ("Impact", "impact"),
+    ("Cause", "cause"),
+    ("What has been done", "mitigation"),
+    ("The plan", "plan"),
+    ("When", "eta"),
+    ("People", "people"),
+    ("Next update", "next_update"),
+)
+CAUSE_STATUS = {
+    "known": "known",
+    "suspected": "suspected, not confirmed",
+    "unknown": "not known yet",
+}
+
+
+class PrepScreen(Screen[None]):
+    """Read the brief, tick the checklist, then start."""
+
+    CSS_PATH = "prep.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Start", id="prep.start", tooltip="Start the rehearsal"),
+        Binding("escape", "back", "Back", id="prep.back", tooltip="Back to Home"),
+        Binding("c", "focus_checklist", "Checklist", id="prep.checklist", show=False),
+    ]
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    @property
+    def coach(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        s = self.scenario
+        yield Header()
+        with Vertical(id="prep"):
+            yield Static(
+                Content.assemble(
+                    (s.title, "bold"),
+                    (f"   {s.role} · {s.difficulty}", "dim"),
+                    "\n",
+                    ("You are meeting ", ""),
+                    (s.ceo.name, "bold"),
+                    f" — {' '.join(s.ceo.style.split())}",
+                ),
+                id="prep-title",
+            )
+            with Horizontal(id="prep-body"):
+                with VerticalScroll(id="brief"):
+                    yield Static(self._brief(), id="brief-text")
+                with Vertical(id="prep-side"):
+                    yield Static("Before you walk in", classes="section-title")
+                    yield SelectionList[int](
+                        *((item, index) for index, item in enumerate(s.checklist)),
+                        id="checklist",
+                    )
+                    yield Static("Glossary", classes="section-title")
+                    with VerticalScroll(id="glossary"):
+                        yield Static(self._glossary(), id="glossary-text")
+            with Horizontal(id="prep-actions"):
+                yield Button("Start the meeting", id="start", variant="primary")
+                yield Static("", id="checklist-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+        self._count()
+
+    def _brief(self) -> Content:
+        situation = self.scenario.situation
+        parts: list[Content | str | tuple[str, str]] = []
+        for title, field_name in BRIEF_SECTIONS:
+            value = " ".join(str(getattr(situation, field_name)).split())
+            if field_name == "cause":
+                title = (
+                    f"Cause ({CAUSE_STATUS.get(situation.cause_status, situation.cause_status)})"
+                )
+            parts.extend([(title, "bold $text-accent"), "\n", value, "\n\n"])
+        if self.scenario.tips:
+            parts.extend([("Tips", "bold $text-accent"), "\n"])
+            parts.extend(f"• {' '.join(tip.split())}\n" for tip in self.scenario.tips)
+        return Content.assemble(*parts).rstrip()
+
+    def _glossary(self) -> Content:
+        parts: list[Content | str | tuple[str, str]] = []
+        for term, meaning in self.scenario.glossary.items():
+            parts.extend([(term, "bold"), " — ", " ".join(meaning.split()), "\n"])
+        return Content.assemble(*parts).rstrip()
+
+    def _count(self) -> None:
+        ticked = len(self.query_one("#checklist", SelectionList).selected)
+        total = len(self.scenario.checklist)
+        self.query_one("#checklist-count", Static).update(
+            f"Checklist {ticked}/{total} ticked · Enter on Start begins"
+        )
+
+    @on(SelectionList.SelectedChanged, "#checklist")
+    def _ticked(self) -> None:
+        self._count()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        self.coach.start_rehearsal(self.scenario)
+
+    def action_back(self) -> None:
+        self.coach.go_home()
+
+    def action_focus_checklist(self) -> None:
+        self.query_one("#checklist", SelectionList).focus()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [PaletteCommand("Start the meeting", self.scenario.title, self.action_start)]
