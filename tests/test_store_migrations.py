@@ -41,8 +41,9 @@ def columns(path: Path) -> dict[str, object]:
     return out
 
 
-def test_the_fixture_is_schema_version_1() -> None:
-    conn = sqlite3.connect(f"file:{FIXTURE}?mode=ro", uri=True)
+def test_the_fixture_is_schema_version_1(v1_copy: Path) -> None:
+    # Read a copy: even a read-only connection leaves -wal/-shm files beside a WAL database.
+    conn = sqlite3.connect(str(v1_copy))
     assert user_version(conn) == 1
     assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 3
     conn.close()
