@@ -40,7 +40,7 @@ CODES: dict[str, Code] = {
         Code("S005", "empty-file", "error", "The file has no content."),
         Code("S006", "yaml-syntax", "error", "The file is not valid YAML."),
         Code("S007", "yaml-limit", "error", "Aliases expand too far or nesting is too deep."),
-        Code("S008", "not-a-mapping", "error", "The top level is not a mapping of keys."),
+        Code("S008", "not-a-mapping", "error", "The top level is not a scenario's mapping."),
         Code("S009", "duplicate-key", "error", "A key appears twice in one mapping."),
         Code("S010", "yaml-tag", "error", "An explicit YAML tag that scenarios do not use."),
         Code("S101", "unknown-key", "error", "A key the format does not have."),

@@ -286,6 +286,7 @@ class _Composer:
 
     def __init__(self, text: str, file: str) -> None:
         self.file = file
+        self.text = text
         self.loader = _Loader(text)
         self.source = SourceMap()
         self.diagnostics: list[Diagnostic] = []
@@ -332,8 +333,8 @@ class _Composer:
         mark = error.problem_mark or error.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
-        if "'\\t'" in problem or "\\t" in problem:
-            problem = "a tab character; YAML indents with spaces only"
+        if mark and _tab_near(self.text, mark.line, mark.column):
+            problem = "a tab character in the indentation; YAML indents with spaces only"
         context = f" ({error.context})" if error.context else ""
         self.report(pos, "S006", _one_line(f"YAML syntax: {problem}{context}"))
 
@@ -548,6 +549,15 @@ class _Composer:
         self.source.values.setdefault(path, pos)
 
 
+def _tab_near(text: str, line: int, column: int) -> bool:
+    """Whether the indentation of ``line`` (0-based) up to ``column`` has a tab."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    start = lines[line][: column + 1]
+    return "\t" in start[: len(start) - len(start.lstrip(" \t")) + 1]
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
@@ -572,6 +582,14 @@ def _parse_text(text: str, file: str) -> Loaded:
         return Loaded(file, None, source, diagnostics)
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic.make(file, 1, 1, "S008", _not_a_mapping(data, text)))
+        return Loaded(file, None, source, diagnostics)
+    if not set(data) & _TOP_KEYS:
+        keys = ", ".join(_q(str(k)) for k in list(data)[:3])
+        message = (
+            f"this does not look like a scenario: none of its top-level keys ({keys}) "
+            "belongs to the scenario format, which starts with 'id:'"
+        )
+        diagnostics.append(Diagnostic.make(file, 1, 1, "S008", message))
         return Loaded(file, None, source, diagnostics)
     scenario, problems = _validate(data, source, file)
     diagnostics.extend(problems)
@@ -610,6 +628,7 @@ _EXPECTED = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
+_TOP_KEYS = frozenset(info.alias or name for name, info in Scenario.model_fields.items())
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
@@ -620,12 +639,26 @@ def _validate(
     try:
         return Scenario.model_validate(data), []
     except ValidationError as error:
-        found: dict[tuple[int, int, str], Diagnostic] = {}
+        found: dict[tuple[int, int, str, str], Diagnostic] = {}
         details = list(_prune_union_noise(error.errors(include_url=False)))
+        missing: dict[Path_, list[str]] = {}
         for detail in _drop_misspelled_missing(details, data):
+            if detail["type"] == "missing":
+                # One line per mapping that lacks keys, not one per key.
+                parent, rest = _resolve(detail["loc"], data)
+                missing.setdefault(parent, []).append(str(rest[0]) if rest else "?")
+                continue
             diagnostic = _diagnostic(detail, data, source, file)
-            # Union members can report the same problem twice; keep one per spot.
-            found.setdefault((diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
+            # Union members can report the same problem twice; keep one.
+            key = (diagnostic.line, diagnostic.col, diagnostic.code, diagnostic.message)
+            found.setdefault(key, diagnostic)
+        for parent, keys in missing.items():
+            line, col = source.value_pos(parent)
+            where = _label(parent, data)
+            names = ", ".join(_q(k) for k in keys)
+            plural = "s" if len(keys) > 1 else ""
+            message = f"{where + ': ' if where else ''}missing required key{plural} {names}"
+            found[(line, col, "S102", message)] = Diagnostic.make(file, line, col, "S102", message)
         return None, sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
 
 
@@ -720,9 +753,6 @@ def _diagnostic(detail: ErrorDetails, data: Any, source: SourceMap, file: str) -
             if allowed and not _did_you_mean(key, allowed):
                 message += f"; allowed here: {', '.join(allowed)}"
         return make("S101", message, source.key_pos(path))
-    if kind == "missing":
-        key = str(rest[0]) if rest else "?"
-        return make("S102", f"missing required key {_q(key)}")
     if kind == "unknown_condition" or kind == "union_tag_invalid" or kind == "union_tag_not_found":
         if isinstance(value, dict) and value:
             first = str(next(iter(value)))

@@ -250,7 +250,9 @@ class _Checker:
             for target in self.edges(node_id):
                 back.setdefault(target, []).append(node_id)
         can_end: set[str] = set()
-        todo = list(self.ending_index)
+        # An unknown target is already reported (S202); counting it as an ending
+        # keeps that one mistake from also reporting every node before it.
+        todo = [*self.ending_index, *(t for t in back if t not in known)]
         while todo:
             current = todo.pop()
             for source in back.get(current, []):
