@@ -106,7 +106,7 @@ def test_binary_and_other_formats(data: bytes, words: str) -> None:
 
 
 def test_non_utf8_points_at_the_bad_byte() -> None:
-    [d] = parse_bytes("id: minimal\ntitle: caf".encode() + b"\xe9\n", "f.yaml").diagnostics
+    [d] = parse_bytes(b"id: minimal\ntitle: caf" + b"\xe9\n", "f.yaml").diagnostics
     assert (d.code, d.line, d.col) == ("S004", 2, 11)
     assert "0xe9" in d.message and "UTF-8" in d.message
 
