@@ -19,7 +19,11 @@ from coach import __version__
 from coach.errors import CoachError
 
 #: Subcommand modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("coach.cli.scenario_cmds", "coach.cli.app_cmds")
+COMMAND_MODULES: tuple[str, ...] = (
+    "coach.cli.scenario_cmds",
+    "coach.cli.app_cmds",
+    "coach.cli.store_cmds",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
