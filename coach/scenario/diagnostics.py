@@ -77,7 +77,10 @@ class Diagnostic:
 
     @classmethod
     def make(cls, file: str, line: int, col: int, code: str, message: str) -> Diagnostic:
-        """A diagnostic with the severity its code documents."""
+        """A diagnostic with the severity its code documents. The message is
+        kept to one printable line whatever user text went into it."""
+        if not message.isprintable():
+            message = "".join(ch if ch.isprintable() else "?" for ch in message)
         return cls(file, line, col, code, CODES[code].severity, message)
 
     @property

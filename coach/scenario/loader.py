@@ -854,10 +854,10 @@ def _label(path: Path_, data: Any) -> str:
         if isinstance(part, int):
             item = current[part] if isinstance(current, list) and part < len(current) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            out += f"[{_clean(ident)}]" if isinstance(ident, str) and ident else f"[{part}]"
             current = item
         else:
-            out += f".{part}" if out else part
+            out += f".{_clean(part)}" if out else _clean(part)
             current = current.get(part) if isinstance(current, dict) else None
     return out
 
@@ -950,12 +950,14 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} ({value})"
 
 
-def _q(value: str) -> str:
-    """Quote user text for a one-line message: short, no control characters."""
+def _clean(value: str) -> str:
+    """User text made safe for a one-line message: short, no control characters."""
     text = "".join(ch if ch.isprintable() else "?" for ch in value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"'{text}'"
+    return text[:37] + "..." if len(text) > 40 else text
+
+
+def _q(value: str) -> str:
+    return f"'{_clean(value)}'"
 
 
 def _one_line(text: str) -> str:
