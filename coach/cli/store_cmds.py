@@ -115,7 +115,9 @@ def _safe(text: str) -> str:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    """``YYYY-MM-DD HH:MM`` in local time (an f-string: twice as fast as strftime)."""
+    t = moment.astimezone()
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
 
 
 def _write_stdout(text: str) -> None:
@@ -172,6 +174,16 @@ def history_command(args: argparse.Namespace) -> int:
             else "No stored sessions yet: `coach rehearse SCENARIO_ID` starts one."
         )
         return 0
+    # Ten thousand rows must print in well under 300 ms: scenario ids and roles
+    # repeat, so each distinct one is made terminal-safe once.
+    safe: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        value = safe.get(text)
+        if value is None:
+            value = safe[text] = _safe(text)
+        return value
+
     width = min(40, max(8, *(len(s.scenario) for s in sessions)))
     role_width = min(16, max(4, *(len(s.role) for s in sessions)))
     id_width = max(2, *(len(s.id) for s in sessions))
@@ -180,10 +192,10 @@ def history_command(args: argparse.Namespace) -> int:
         f"{'STATUS':10}  {'OVERALL':>7}  {'ANSWERS':>7}"
     ]
     for s in sessions:
-        scenario = _safe(s.scenario)[:width]
-        role = _safe(s.role)[:role_width]
+        scenario = clean(s.scenario)[:width]
+        role = clean(s.role)[:role_width]
         lines.append(
-            f"{s.id:{id_width}}  {_local(s.started_at):16}  {scenario:{width}}  {role:{role_width}}  "
+            f"{s.id:{id_width}}  {_local(s.started_at)}  {scenario:{width}}  {role:{role_width}}  "
             f"{s.status:10}  {s.overall:7d}  {s.answers:7d}"
         )
     sys.stdout.write("\n".join(lines) + "\n")

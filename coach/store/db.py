@@ -43,7 +43,13 @@ from coach.store.errors import (
     StoreWriteError,
     UnknownSessionError,
 )
-from coach.store.records import STATUSES, ScenarioStats, SessionSummary, Status
+from coach.store.records import (
+    STATUSES,
+    ScenarioStats,
+    SessionSummary,
+    Status,
+    scenario_stats,
+)
 
 if TYPE_CHECKING:
     from coach.engine.transcript import Transcript, Turn
@@ -434,27 +440,10 @@ class SessionStore:
                 "ORDER BY started_at, id"
             ).fetchall(),
         )
-        attempts: dict[str, int] = {}
-        trends: dict[str, list[int]] = {}
-        last_at: dict[str, str] = {}
-        for scenario_id, status, overall, started in rows:
-            attempts[scenario_id] = attempts.get(scenario_id, 0) + 1
-            trend = trends.setdefault(scenario_id, [])
-            if status == "finished":
-                trend.append(int(overall))
-                last_at[scenario_id] = started
-        return {
-            scenario_id: ScenarioStats(
-                scenario=scenario_id,
-                attempts=count,
-                finished=len(trends[scenario_id]),
-                last=trends[scenario_id][-1] if trends[scenario_id] else None,
-                best=max(trends[scenario_id]) if trends[scenario_id] else None,
-                last_at=_parse(last_at[scenario_id]) if scenario_id in last_at else None,
-                trend=trends[scenario_id],
-            )
-            for scenario_id, count in attempts.items()
-        }
+        return scenario_stats(
+            (scenario, status, int(overall), _parse(started))
+            for scenario, status, overall, started in rows
+        )
 
     def ids(self) -> builtins.list[str]:
         rows = self._read(
