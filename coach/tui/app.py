@@ -81,13 +81,9 @@ class CoachApp(App[None]):
     # -- start -----------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        if self.start_session is not None or self.start_scenario is not None:
-            # Direct entry: an empty base screen, so the screen pushed on top of it
-            # can be switched for the next one like any other (the default cannot).
-            return Screen()
-        from coach.tui.screens.home import HomeScreen
-
-        return HomeScreen()
+        # An empty base: Textual does not load a default screen's CSS_PATH, and a
+        # default screen cannot be switched for another; pushed screens can.
+        return Screen(id="base")
 
     def on_mount(self) -> None:
         if self.start_session is not None:
@@ -99,6 +95,10 @@ class CoachApp(App[None]):
             from coach.tui.screens.prep import PrepScreen
 
             self.push_screen(PrepScreen(self.start_scenario))
+        else:
+            from coach.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
 
     async def load_catalog(self, reload: bool = False) -> Catalog:
         """The scenario catalog, loaded once in a thread (it imports pydantic and YAML)."""
@@ -118,7 +118,7 @@ class CoachApp(App[None]):
                     self.pop_screen()
                 screen.refresh_stats()
                 return
-        # Started straight into a scenario: Home was never built.
+        # Started straight into a scenario: Home was never built. Keep the base.
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(HomeScreen())

@@ -1,42 +1,151 @@
-"""History: a table of past sessions; Enter opens one as its Debrief (or resumes it).
+"""History: every stored session in a sortable, filterable table, a score
+trend per scenario, and two attempts compared side by side.
 
-A minimal screen so History is reachable from Home and the Debrief; the store's
-issue replaces it with the full one (sorting, filters, trends, compare).
+Enter opens a session as its Debrief (an unfinished one resumes); ``r``
+resumes, ``e`` exports, ``space`` marks a session and ``c`` compares the two
+marked. The numbers come from the store (:mod:`coach.store`) and the
+comparison from :func:`coach.store.compare.compare`; this screen only lays
+them out.
+
+Sorting and filtering cover every stored session; the table shows the first
+:data:`SHOWN_ROWS` of the result, because a Textual ``DataTable`` measures
+every cell it holds and ten thousand rows would take seconds to appear.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Sparkline, Static
 
 from coach.errors import CoachError
+from coach.store.records import ScenarioStats, SessionSummary, scenario_stats
 from coach.textsafe import strip_terminal
+from coach.tui.commands import PaletteCommand
+from coach.tui.render import dimension_label, highlight_answer, level_style
 
 if TYPE_CHECKING:
-    from coach.store import SessionSummary
+    from coach.engine.transcript import Transcript, Turn
+    from coach.scenario.model import Scenario
+    from coach.store.compare import Comparison, ScoreChange
     from coach.tui.app import CoachApp
 
-#: Sessions shown; older ones stay in the store (``coach history`` lists them all).
-HISTORY_ROWS = 500
+Format = Literal["md", "html", "json"]
+
+#: Rows in the table at once; sorting and filtering still cover every session.
+SHOWN_ROWS = 500
+#: Finished sessions drawn in a scenario's trend (the most recent ones).
+TREND_POINTS = 30
+#: Scenarios in the trends panel (those practised most recently first).
+TREND_ROWS = 12
+#: Below this width the table drops its Role column so it fits 80 columns.
+WIDE = 100
+#: A very long answer is cut here in the comparison (exports carry all of it).
+ANSWER_PREVIEW_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    label: str
+    key: Callable[[SessionSummary], Any]
+    #: Newest, highest and most first; names A to Z.
+    descending: bool
+
+
+SORTS: dict[str, SortKey] = {
+    "started": SortKey("Started", lambda s: s.started_at, True),
+    "scenario": SortKey("Scenario", lambda s: s.title.lower(), False),
+    "role": SortKey("Role", lambda s: s.role, False),
+    "status": SortKey("Status", lambda s: s.status, False),
+    "overall": SortKey("Score", lambda s: s.overall, True),
+    "answers": SortKey("Ans", lambda s: s.answers, True),
+    "id": SortKey("Id", lambda s: s.id, False),
+}
+#: What ``s`` steps through.
+SORT_CYCLE = ("started", "overall", "scenario", "status")
+STATUS_STYLE = {"finished": "", "unfinished": "bold", "abandoned": "dim"}
+
+
+def _text(value: str, width: int | None = None, style: str = "") -> Text:
+    """A table cell from user or file text: never parsed as markup, escapes stripped."""
+    text = Text(strip_terminal(value).replace("\n", " "), style=style, no_wrap=True, end="")
+    if width is not None and text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _when(moment: datetime) -> str:
+    t = moment.astimezone()
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+
+
+class TrendRow(Horizontal):
+    """One scenario's title, its score sparkline, and last/best/attempts."""
+
+    def __init__(self, stats: ScenarioStats, *children: Static | Sparkline) -> None:
+        super().__init__(*children, classes="trend")
+        self.stats = stats
 
 
 class HistoryScreen(Screen[None]):
-    """Past sessions, newest first."""
+    """Past sessions: sort, filter, open, resume, export and compare."""
 
     CSS_PATH = "history.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="history.back", tooltip="Back"),
-        Binding("enter", "open", "Open", id="history.open", tooltip="Open as its Debrief"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="history.open",
+            tooltip="Open as its Debrief (resume if unfinished)",
+        ),
+        Binding(
+            "space", "mark", "Mark", id="history.mark", tooltip="Mark for comparing (two at most)"
+        ),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            id="history.compare",
+            tooltip="Compare the two marked sessions",
+        ),
+        Binding(
+            "r", "resume", "Resume", id="history.resume", tooltip="Continue an unfinished session"
+        ),
+        Binding("e", "export", "Export", id="history.export", tooltip="Save as Markdown"),
+        Binding("s", "sort", "Sort", id="history.sort", tooltip="Sort by the next column"),
+        Binding("o", "reverse", "Order", id="history.order", tooltip="Reverse the order"),
+        Binding("slash", "filter", "Filter", id="history.filter", tooltip="Type to filter"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: dict[str, SessionSummary] = {}
+        self.sessions: list[SessionSummary] = []
+        self.shown: list[SessionSummary] = []
+        self.matching = 0
+        self.sort_column = "started"
+        self.descending = True
+        self.marked: list[str] = []
+        self._by_id: dict[str, SessionSummary] = {}
+        self._haystack: dict[str, str] = {}
+        self._filter = ""
+        self._suspended = False
+        self._narrow: bool | None = None
+        #: Set once the table and trends show the stored sessions (tests and the
+        #: benchmark wait on it).
+        self.ready = asyncio.Event()
 
     @property
     def coach(self) -> CoachApp:
@@ -44,45 +153,309 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="history-title")
+        yield Input(
+            placeholder="Filter: words that must all match scenario, role, status or id",
+            id="filter",
+        )
+        yield VerticalScroll(id="trends")
+        yield Static("", id="history-status")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("Id", "Scenario", "Role", "Started", "Status", "Overall")
+        self.load()
+        self.query_one("#sessions", DataTable).focus()
+
+    def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
+        self._suspended = True
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Back from a resumed rehearsal or a Debrief: the store may have changed.
+        if self._suspended:
+            self._suspended = False
+            self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.sessions and self._narrow != (event.size.width < WIDE):
+            self._fill_table()
+
+    # -- data ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read every session summary (a fast query: no transcripts) and show them."""
         store = self.coach.store.get()
-        summaries = store.list(limit=HISTORY_ROWS) if store is not None else []
-        for s in summaries:
-            self._rows[s.id] = s
-            overall = str(s.overall) if s.status != "unfinished" else "–"
-            table.add_row(
-                s.id,
-                strip_terminal(s.title),
-                s.role,
-                f"{s.started_at:%Y-%m-%d %H:%M}",
-                s.status,
-                overall,
-                key=s.id,
-            )
-        count = f"{len(summaries)} session{'s' if len(summaries) != 1 else ''}"
-        self.query_one("#history-title", Static).update(
-            f"History — {count}. Enter opens a session (an unfinished one resumes)."
+        sessions: list[SessionSummary] = []
+        if store is not None:
+            try:
+                sessions = store.list()
+            except CoachError as error:
+                self.notify(str(error), title="History", severity="error", markup=False)
+        self.sessions = sessions
+        self._by_id = {s.id: s for s in sessions}
+        self._haystack = {
+            s.id: f"{s.id} {s.scenario} {s.title} {s.role} {s.status}".lower() for s in sessions
+        }
+        self.marked = [m for m in self.marked if m in self._by_id]
+        self.refresh_view()
+        self.ready.set()
+
+    def matches(self) -> list[SessionSummary]:
+        """The sessions the filter lets through, in the chosen order."""
+        words = self._filter.lower().split()
+        rows = [s for s in self.sessions if all(w in self._haystack[s.id] for w in words)]
+        # Newest first breaks ties in every order (Python's sort is stable).
+        rows.sort(key=lambda s: s.started_at, reverse=True)
+        if self.sort_column != "started":
+            rows.sort(key=SORTS[self.sort_column].key, reverse=self.descending)
+        elif not self.descending:
+            rows.reverse()
+        return rows
+
+    def refresh_view(self) -> None:
+        rows = self.matches()
+        self.matching = len(rows)
+        self.shown = rows[:SHOWN_ROWS]
+        self._fill_table()
+        self._fill_trends(rows)
+        self._show_status()
+
+    # -- the table ----------------------------------------------------------------------
+
+    def _columns(self) -> list[tuple[str, str, int]]:
+        narrow = self.size.width < WIDE if self.size.width else False
+        self._narrow = narrow
+        columns = [
+            ("mark", " ", 1),
+            ("started", "Started", 16),
+            ("scenario", "Scenario", 22 if narrow else 36),
+            ("role", "Role", 12),
+            ("status", "Status", 10),
+            ("overall", "Score", 5),
+            ("answers", "Ans", 3),
+            ("id", "Id", 6),
+        ]
+        return [c for c in columns if not (narrow and c[0] == "role")]
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        current = self._cursor_id()
+        table.clear(columns=True)
+        columns = self._columns()
+        for key, label, width in columns:
+            if key == self.sort_column:
+                label = f"{label} {'▼' if self.descending else '▲'}"
+            table.add_column(label, key=key, width=max(width, len(label)))
+        widths = {key: width for key, _, width in columns}
+        for s in self.shown:
+            cells = {
+                "mark": Text("●" if s.id in self.marked else " "),
+                "started": Text(_when(s.started_at)),
+                "scenario": _text(s.title, widths["scenario"]),
+                "role": _text(s.role, 12),
+                "status": Text(s.status, style=STATUS_STYLE.get(s.status, "")),
+                "overall": Text(str(s.overall), justify="right"),
+                "answers": Text(str(s.answers), justify="right"),
+                "id": Text(s.id),
+            }
+            table.add_row(*(cells[key] for key, _, _ in columns), key=s.id)
+        if current is not None and current in self._by_id:
+            index = next((i for i, s in enumerate(self.shown) if s.id == current), None)
+            if index is not None:
+                table.move_cursor(row=index, animate=False)
+
+    def _cursor_id(self) -> str | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def _show_status(self) -> None:
+        total = len(self.sessions)
+        if not total:
+            text = "No stored sessions yet: pick a scenario on Home and rehearse it."
+        else:
+            parts = [f"{total:,} session{'s' if total != 1 else ''}"]
+            if self._filter.strip():
+                parts.append(f"{self.matching:,} match the filter")
+            if self.matching > len(self.shown):
+                parts.append(f"showing the first {len(self.shown):,}")
+            order = "▼" if self.descending else "▲"
+            parts.append(f"sorted by {SORTS[self.sort_column].label} {order}")
+            if self.marked:
+                parts.append(f"marked: {', '.join(self.marked)}")
+            text = " · ".join(parts)
+        self.query_one("#history-status", Static).update(Content(text))
+
+    # -- trends -----------------------------------------------------------------------
+
+    def _fill_trends(self, rows: list[SessionSummary]) -> None:
+        panel = self.query_one("#trends", VerticalScroll)
+        panel.remove_children()
+        chronological = sorted(rows, key=lambda s: s.started_at)
+        stats = scenario_stats(
+            (s.scenario, s.status, s.overall, s.started_at) for s in chronological
         )
-        table.focus()
+        titles = {s.scenario: s.title for s in chronological}
+        latest = {s.scenario: s.started_at for s in chronological}
+        order = sorted(stats, key=lambda name: latest[name], reverse=True)[:TREND_ROWS]
+        panel.display = bool(order)
+        panel.mount_all(self._trend_row(stats[name], titles[name]) for name in order)
+
+    def _trend_row(self, stats: ScenarioStats, title: str) -> TrendRow:
+        points = stats.trend[-TREND_POINTS:]
+        if stats.finished:
+            summary = Content.assemble(
+                ("last ", "dim"),
+                (str(stats.last), f"bold {level_style(stats.last or 0, 100)}"),
+                ("  best ", "dim"),
+                (str(stats.best), "bold"),
+                (f"  {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}", "dim"),
+            )
+        else:
+            summary = Content.styled(f"no finished session · {stats.attempts} attempts", "dim")
+        line = Sparkline(points, summary_function=max, classes="trend-line")
+        line.styles.width = max(1, len(points))
+        line.tooltip = "Overall score of each finished session, oldest to newest"
+        return TrendRow(
+            stats,
+            Static(_text(title), classes="trend-title"),
+            line,
+            Static(summary, classes="trend-stats"),
+        )
+
+    # -- events -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value
+        self.refresh_view()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#sessions", DataTable).focus()
 
     @on(DataTable.RowSelected, "#sessions")
     async def _selected(self, event: DataTable.RowSelected) -> None:
-        await self._open(str(event.row_key.value))
+        if event.row_key.value is not None:
+            await self.open_session(str(event.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#sessions")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column not in SORTS:
+            return
+        if column == self.sort_column:
+            self.descending = not self.descending
+        else:
+            self.sort_column = column
+            self.descending = SORTS[column].descending
+        self.refresh_view()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#filter", Input):
+            self.query_one("#sessions", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_sort(self) -> None:
+        index = SORT_CYCLE.index(self.sort_column) if self.sort_column in SORT_CYCLE else -1
+        self.sort_column = SORT_CYCLE[(index + 1) % len(SORT_CYCLE)]
+        self.descending = SORTS[self.sort_column].descending
+        self.refresh_view()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.refresh_view()
 
     async def action_open(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-            await self._open(str(key.value))
+        session_id = self._cursor_id()
+        if session_id is not None:
+            await self.open_session(session_id)
 
-    async def _open(self, session_id: str) -> None:
-        summary = self._rows.get(session_id)
+    def action_mark(self) -> None:
+        session_id = self._cursor_id()
+        if session_id is None:
+            return
+        if session_id in self.marked:
+            self.marked.remove(session_id)
+        else:
+            self.marked.append(session_id)
+            del self.marked[:-2]  # the two most recently marked
+        table = self.query_one("#sessions", DataTable)
+        for s in self.shown:
+            table.update_cell(s.id, "mark", Text("●" if s.id in self.marked else " "))
+        self._show_status()
+
+    async def action_resume(self) -> None:
+        session_id = self._cursor_id()
+        if session_id is None:
+            return
+        if self._by_id[session_id].status != "unfinished":
+            self.notify(
+                f"Session {session_id} is {self._by_id[session_id].status}; only unfinished "
+                "sessions resume. Enter opens it as its Debrief.",
+                title="Cannot resume",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await self.coach.resume_session(session_id)
+
+    async def action_export(self, fmt: Format = "md") -> None:
+        session_id = self._cursor_id()
+        if session_id is None:
+            return
+        from coach.tui.services import export_session
+
+        try:
+            transcript = self.coach.store.load(session_id)
+            scenario = await self._scenario_for(transcript)
+            path = export_session(self.coach.config.data_dir, transcript, scenario, session_id, fmt)
+        except CoachError as error:
+            self.notify(str(error), title="Export failed", severity="error", markup=False)
+            return
+        self.notify(str(path), title="Exported", timeout=8, markup=False)
+
+    async def action_compare(self) -> None:
+        if len(self.marked) != 2:
+            self.notify(
+                "Mark two sessions with space, then press c to compare them.",
+                title="Compare",
+                severity="warning",
+            )
+            return
+        from coach.store.compare import compare
+
+        first, second = self.marked
+        try:
+            a, b = self.coach.store.load(first), self.coach.store.load(second)
+        except CoachError as error:
+            self.notify(str(error), title="Cannot compare", severity="error", markup=False)
+            return
+        if a.scenario_id != b.scenario_id:
+            self.notify(
+                f"{first} and {second} are attempts at different scenarios; "
+                "compare two attempts at the same one.",
+                title="Compare",
+                severity="warning",
+                markup=False,
+            )
+            return
+        comparison = compare(a, b)
+        ids = (first, second) if comparison.before is a else (second, first)
+        scenario = await self._scenario_for(a)
+        name = scenario.ceo.name if scenario is not None else "CEO"
+        self.app.push_screen(CompareScreen(comparison, ids, ceo_name=name))
+
+    async def open_session(self, session_id: str) -> None:
+        """An unfinished session resumes; any other opens as its Debrief."""
+        summary = self._by_id.get(session_id)
         if summary is None:
             return
         if summary.status == "unfinished":
@@ -93,18 +466,169 @@ class HistoryScreen(Screen[None]):
         except CoachError as error:
             self.notify(str(error), title="Cannot open", severity="error", markup=False)
             return
-        catalog = await self.coach.load_catalog()
-        scenario = catalog.get(transcript.scenario_id)
+        scenario = await self._scenario_for(transcript)
         if scenario is None:
             self.notify(
-                f"scenario {transcript.scenario_id!r} is not installed; "
-                f"`coach show {session_id}` prints the session",
+                f"Scenario {transcript.scenario_id!r} is not installed, or has changed so this "
+                f"session no longer fits it; `coach show {session_id}` prints the session.",
                 title="Cannot open",
                 severity="warning",
                 markup=False,
             )
             return
         self.coach.open_debrief(scenario, transcript, session_id)
+
+    async def _scenario_for(self, transcript: Transcript) -> Scenario | None:
+        """The installed scenario the session can be shown against, if any."""
+        from coach.store.export import matching_scenario
+
+        catalog = await self.coach.load_catalog()
+        return matching_scenario(transcript, catalog.get(transcript.scenario_id))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand("Export as Markdown", "The highlighted session", self.action_export),
+            PaletteCommand(
+                "Export as HTML", "A self-contained page", lambda: self.action_export("html")
+            ),
+            PaletteCommand(
+                "Export as JSON",
+                "Lossless; `coach import` reads it",
+                lambda: self.action_export("json"),
+            ),
+            PaletteCommand("Compare marked sessions", "Side by side", self.action_compare),
+            PaletteCommand("Filter sessions", "Type words to match", self.action_filter),
+        ]
+
+
+# -- compare -------------------------------------------------------------------------------
+
+
+def _delta(change: ScoreChange) -> Content:
+    if change.delta is None:
+        return Content.styled("   –", "dim")
+    if change.delta == 0:
+        return Content.styled("   ±0", "dim")
+    style = "bold $text-success" if change.delta > 0 else "bold $text-error"
+    return Content.styled(f"{change.delta:+5d}", style)
+
+
+def _score(value: int | None) -> str:
+    return "  –" if value is None else f"{value:3d}"
+
+
+class CompareScreen(Screen[None]):
+    """Two attempts at one scenario: scores, flags, and the answers to each question."""
+
+    CSS_PATH = "history.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="compare.back", tooltip="Back to History"),
+    ]
+
+    def __init__(self, comparison: Comparison, ids: tuple[str, str], ceo_name: str = "CEO") -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.ids = ids
+        self.ceo_name = ceo_name
+
+    def compose(self) -> ComposeResult:
+        c = self.comparison
+        yield Header()
+        with VerticalScroll(id="compare"):
+            yield Static(self._title(), id="compare-title")
+            with Horizontal(id="compare-overview"):
+                with Vertical(id="compare-scores"):
+                    yield Static("Scores", classes="section-title")
+                    yield Static(self._scores(), id="compare-score-lines")
+                with Vertical(id="compare-flags"):
+                    yield Static("Flags", classes="section-title")
+                    yield Static(self._flags(), id="compare-flag-lines")
+            yield Static("The two answers to each question", classes="section-title")
+            for node in c.nodes:
+                with Vertical(classes="compare-node"):
+                    yield Static(
+                        Content.assemble(
+                            (self.ceo_name, "bold $text-accent"),
+                            ": ",
+                            strip_terminal(node.question),
+                        ),
+                        classes="question",
+                    )
+                    with Horizontal(classes="compare-pair"):
+                        yield Static(self._answers("Before", node.before), classes="before")
+                        yield Static(self._answers("After", node.after), classes="after")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#compare", VerticalScroll).focus()
+
+    def _title(self) -> Content:
+        c = self.comparison
+        a, b = c.before, c.after
+        return Content.assemble(
+            (strip_terminal(a.scenario_title), "bold"),
+            "\n",
+            ("Before ", "dim"),
+            f"{self.ids[0]} · {_when(a.started_at)} · {a.status}",
+            ("   After ", "dim"),
+            f"{self.ids[1]} · {_when(b.started_at)} · {b.status}",
+            "\n",
+            ("Overall ", "bold"),
+            (_score(c.overall.before).strip(), f"bold {level_style(a.overall, 100)}"),
+            " → ",
+            (_score(c.overall.after).strip(), f"bold {level_style(b.overall, 100)}"),
+            " ",
+            _delta(c.overall),
+        )
+
+    def _scores(self) -> Content:
+        lines: list[Content | str] = []
+        for change in self.comparison.dimensions:
+            if lines:
+                lines.append("\n")
+            lines.append(
+                Content.assemble(
+                    f"{dimension_label(change.name):<12} "
+                    f"{_score(change.before)} → {_score(change.after)}",
+                    _delta(change),
+                )
+            )
+        return Content.assemble(*lines) if lines else Content.styled("No scores yet.", "dim")
+
+    def _flags(self) -> Content:
+        c = self.comparison
+
+        def names(changes: list[Any], count: Callable[[Any], str]) -> str:
+            return ", ".join(f"{ch.code.replace('_', ' ')}{count(ch)}" for ch in changes) or "none"
+
+        return Content.assemble(
+            ("Gone  ", "bold $text-success"),
+            names(c.flags_gone, lambda ch: f" ×{ch.before}" if ch.before > 1 else ""),
+            "\n",
+            ("New   ", "bold $text-error"),
+            names(c.flags_new, lambda ch: f" ×{ch.after}" if ch.after > 1 else ""),
+            "\n",
+            ("Still ", "bold $text-warning"),
+            names(c.flags_kept, lambda ch: f" ×{ch.before}→×{ch.after}"),
+        )
+
+    def _answers(self, side: str, turns: list[Turn]) -> Content:
+        if not turns:
+            return Content.assemble(
+                (side, "bold"), "\n", Content.styled("not reached", "dim italic")
+            )
+        parts: list[Content | str | tuple[str, str]] = [(side, "bold")]
+        for turn in turns:
+            score = turn.result.score if turn.result is not None else None
+            parts += ["\n", (f"score {score}" if score is not None else "not scored", "dim"), "\n"]
+            text = turn.text
+            if len(text) > ANSWER_PREVIEW_CHARS:
+                more = len(text) - ANSWER_PREVIEW_CHARS
+                parts.append(Content(strip_terminal(text[:ANSWER_PREVIEW_CHARS])))
+                parts.append((f"… ({more:,} more characters)", "dim"))
+            else:
+                parts.append(highlight_answer(text, turn.result))
+        return Content.assemble(*parts)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -173,7 +173,7 @@ class HomeScreen(Screen[None]):
                         ("Resume ", "bold"),
                         (strip_terminal(summary.title), "bold"),
                         "\n\n",
-                        f"Started {summary.started_at:%Y-%m-%d %H:%M}, "
+                        f"Session {summary.id}, started {summary.started_at:%Y-%m-%d %H:%M}, "
                         f"{summary.answers} answer{'s' if summary.answers != 1 else ''} so far.\n"
                         "Press Enter to continue from the question you were on.",
                     )
@@ -277,7 +277,7 @@ def _resume_prompt(summary: SessionSummary) -> Content:
     return Content.assemble(
         ("↻ ", "$accent"),
         (strip_terminal(summary.title), "bold"),
-        (f"  {summary.started_at:%d %b %H:%M} · {answers} · id {summary.id}", "dim"),
+        (f"  started {summary.started_at:%d %b %H:%M} · {answers} so far", "dim"),
     )
 
 

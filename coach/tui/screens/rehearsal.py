@@ -60,7 +60,7 @@ class RehearsalScreen(Screen[None]):
             tooltip="Show which expected points your draft already covers",
         ),
         Binding(
-            "ctrl+e",
+            "ctrl+g",
             "end_meeting",
             "End now",
             id="rehearsal.end",
@@ -259,7 +259,7 @@ class RehearsalScreen(Screen[None]):
             elapsed = "–:––"
         else:
             elapsed = clock(self.coach.config.clock() - self._asked_at)
-        self.query_one("#timer", Static).update(Content.assemble(("⏱ ", "dim"), elapsed))
+        self.query_one("#timer", Static).update(Content.assemble(("Time ", "dim"), elapsed))
         budget = node.budget if node else None
         self.query_one("#draft-status", Static).update(
             Content.assemble(
