@@ -1,0 +1,141 @@
+"""The debrief: scores per dimension, the three most valuable improvements
+(each pointing at an answer and a finding), and each answer beside the model answer."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field
+
+from coach.engine.transcript import Transcript, Turn
+from coach.scenario.model import Scenario, fill
+
+
+class Improvement(BaseModel):
+    title: str
+    detail: str
+    #: Index into ``transcript.turns`` of the answer it points at.
+    turn: int
+    node: str
+    code: str
+    #: Points this cost across the session (why it ranks where it does).
+    points: int
+    evidence: str = ""
+
+
+class NodeReview(BaseModel):
+    node: str
+    question: str
+    answers: list[int] = Field(description="Indexes of the user's turns at this node.")
+    model_answer: str
+    coaching: str | None = None
+
+
+class Debrief(BaseModel):
+    scenario_id: str
+    title: str
+    status: Literal["finished", "unfinished", "abandoned"]
+    ending_id: str | None
+    ending_title: str | None
+    verdict: str | None
+    ending_summary: str | None
+    scores: dict[str, int]
+    overall: int
+    improvements: list[Improvement]
+    reviews: list[NodeReview]
+    gaps: list[str]
+
+
+@cache
+def element_advice() -> dict[str, dict[str, str]]:
+    text = resources.files("coach.engine").joinpath("data/advice.yaml").read_text("utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def build_debrief(
+    scenario: Scenario, transcript: Transcript, facts: dict[str, str] | None = None
+) -> Debrief:
+    facts = {**scenario.facts, **(facts or {})}
+    ending = scenario.ending_map.get(transcript.ending) if transcript.ending else None
+    return Debrief(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        status=transcript.status,
+        ending_id=ending.id if ending else None,
+        ending_title=ending.title if ending else None,
+        verdict=ending.verdict if ending else None,
+        ending_summary=ending.summary if ending else None,
+        scores=dict(transcript.scores),
+        overall=transcript.overall,
+        improvements=top_improvements(transcript.turns),
+        reviews=_reviews(scenario, transcript, facts),
+        gaps=[f"{g.node}: {', '.join(g.missing)}" for g in transcript.gaps],
+    )
+
+
+def top_improvements(turns: list[Turn], limit: int = 3) -> list[Improvement]:
+    """Group every deduction by its code; the codes that cost most come first,
+    each pointing at the answer where it cost most."""
+    totals: dict[str, int] = {}
+    worst: dict[str, tuple[int, int]] = {}  # code -> (points, turn index)
+    for index, turn in enumerate(turns):
+        if turn.result is None:
+            continue
+        per_turn: dict[str, int] = {}
+        for d in turn.result.deductions:
+            per_turn[d.code] = per_turn.get(d.code, 0) + d.points
+        for code, points in per_turn.items():
+            totals[code] = totals.get(code, 0) + points
+            if code not in worst or points > worst[code][0]:
+                worst[code] = (points, index)
+    ranked = sorted(totals, key=lambda c: (-totals[c], worst[c][1]))
+    return [_improvement(code, totals[code], worst[code][1], turns) for code in ranked[:limit]]
+
+
+def _improvement(code: str, points: int, index: int, turns: list[Turn]) -> Improvement:
+    turn = turns[index]
+    assert turn.result is not None
+    if code.startswith("missing:"):
+        element = code.split(":", 1)[1]
+        advice = element_advice().get(element, {})
+        return Improvement(
+            title=advice.get("title", f"Cover {element}"),
+            detail=advice.get("advice", ""),
+            turn=index,
+            node=turn.node,
+            code=code,
+            points=points,
+        )
+    flag = next((f for f in turn.result.flags if f.code == code), None)
+    return Improvement(
+        title=flag.message if flag else code,
+        detail=flag.suggestion if flag else "",
+        turn=index,
+        node=turn.node,
+        code=code,
+        points=points,
+        evidence=flag.evidence if flag else "",
+    )
+
+
+def _reviews(scenario: Scenario, transcript: Transcript, facts: dict[str, str]) -> list[NodeReview]:
+    reviews: dict[str, NodeReview] = {}
+    for index, turn in enumerate(transcript.turns):
+        if turn.speaker != "user":
+            continue
+        review = reviews.get(turn.node)
+        if review is None:
+            node = scenario.node_map[turn.node]
+            review = reviews[turn.node] = NodeReview(
+                node=node.id,
+                question=fill(node.ceo, facts),
+                answers=[],
+                model_answer=fill(node.model_answer, facts),
+                coaching=node.coaching,
+            )
+        review.answers.append(index)
+    return list(reviews.values())
