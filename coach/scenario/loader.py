@@ -99,26 +99,64 @@ class ScenarioLoadError(CoachError):
         super().__init__(summarise(diagnostics))
 
 
+#: A position in the source map: the container's ``id()`` and the key or index in it.
+_Slot = tuple[int, str | int]
+
+
 @dataclass
 class SourceMap:
-    """Where each value and key of the loaded data came from (1-based line, col)."""
+    """Where each value and key of the loaded data came from (1-based line, col).
 
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    #: For scalars: the tag YAML resolved (``tag:yaml.org,2002:bool`` ...) and the source text.
-    scalars: dict[Path_, tuple[str, str]] = field(default_factory=dict)
+    Positions are keyed by (``id`` of the containing dict or list, key or
+    index) rather than by the full path, so recording them costs the same at
+    any depth; the map keeps ``root`` alive so those ids stay valid. Values
+    that came through an alias point at the anchored original."""
+
+    root: Any = None
+    root_pos: tuple[int, int] | None = None
+    values: dict[_Slot, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[_Slot, tuple[int, int]] = field(default_factory=dict)
+    #: For scalars that YAML did not read as text: the tag it resolved
+    #: (``tag:yaml.org,2002:bool`` ...) and the source text, for messages such as
+    #: "YAML read 1:30 as a number". Text values are their own source.
+    scalars: dict[_Slot, tuple[str, str]] = field(default_factory=dict)
+    #: Whitespace-only text values and keys: (line, col, whether it is a key).
+    blanks: list[tuple[int, int, bool]] = field(default_factory=list)
+
+    def _slots(self, path: Path_) -> Iterator[_Slot]:
+        current = self.root
+        for part in path:
+            yield (id(current), part)
+            current = _child(current, part)
 
     def value_pos(self, path: Path_) -> tuple[int, int]:
         """The position of ``path``'s value, or of its nearest ancestor that has one."""
-        for n in range(len(path), -1, -1):
-            pos = self.values.get(path[:n])
-            if pos is not None:
-                return pos
-        return (1, 1)
+        best = self.root_pos or (1, 1)
+        for slot in self._slots(path):
+            pos = self.values.get(slot)
+            if pos is None:
+                break
+            best = pos
+        return best
+
+    def _last_slot(self, path: Path_) -> _Slot | None:
+        if not path:
+            return None
+        parent = self.root
+        for part in path[:-1]:
+            parent = _child(parent, part)
+        return (id(parent), path[-1])
 
     def key_pos(self, path: Path_) -> tuple[int, int]:
         """The position of the key that holds ``path`` (its value's if there is no key)."""
-        return self.keys.get(path) or self.value_pos(path)
+        slot = self._last_slot(path)
+        found = self.keys.get(slot) if slot is not None else None
+        return found or self.value_pos(path)
+
+    def scalar(self, path: Path_) -> tuple[str, str]:
+        """(resolved tag, source text) of the scalar at ``path``; ("", "") if it is not one."""
+        slot = self._last_slot(path)
+        return self.scalars.get(slot, ("", "")) if slot is not None else ("", "")
 
 
 @dataclass
@@ -268,13 +306,15 @@ _BAD_KEY = _Key("bad")  # the key was not usable; drop the value
 
 
 class _Frame:
-    __slots__ = ("anchor", "is_map", "key", "key_pos", "merges", "path", "size", "value")
+    __slots__ = ("anchor", "attached", "is_map", "key", "key_pos", "merges", "pos", "size", "value")
 
-    def __init__(self, is_map: bool, path: Path_, anchor: str | None) -> None:
+    def __init__(self, is_map: bool, pos: tuple[int, int], anchor: str | None) -> None:
         self.is_map = is_map
         self.value: Any = {} if is_map else []
-        self.path = path
+        self.pos = pos
         self.anchor = anchor
+        #: False when this collection is merged (``<<:``) or dropped instead of stored.
+        self.attached = True
         self.key: str | _Key = _NO_KEY
         self.key_pos = (0, 0)
         self.size = 1
@@ -282,7 +322,10 @@ class _Frame:
 
 
 class _Composer:
-    """Builds plain data and a :class:`SourceMap` from libyaml events."""
+    """Builds plain data and a :class:`SourceMap` from libyaml events.
+
+    The event loop is one function with the common cases inline: it runs once
+    per scalar of every scenario file, so call overhead is most of its cost."""
 
     def __init__(self, text: str, file: str) -> None:
         self.file = file
@@ -300,24 +343,8 @@ class _Composer:
         self.diagnostics.append(Diagnostic.make(self.file, pos[0], pos[1], code, message))
 
     def compose(self) -> Any:
-        loader = self.loader
-        handlers = {
-            yaml.ScalarEvent: self.scalar,
-            yaml.MappingStartEvent: self.start_mapping,
-            yaml.SequenceStartEvent: self.start_sequence,
-            yaml.MappingEndEvent: self.end,
-            yaml.SequenceEndEvent: self.end,
-            yaml.AliasEvent: self.alias,
-            yaml.DocumentStartEvent: self.document,
-        }
         try:
-            while True:
-                event = loader.get_event()
-                if event is None or type(event) is yaml.StreamEndEvent:
-                    break
-                handler = handlers.get(type(event))
-                if handler is not None:
-                    handler(event)
+            self._loop()
         except _Stop:
             pass
         except yaml.MarkedYAMLError as error:
@@ -326,8 +353,84 @@ class _Composer:
             # Reader errors (a control character) carry a position of their own.
             self.report((1, 1), "S006", _one_line(str(error)))
         finally:
-            loader.dispose()
+            self.loader.dispose()
+        self.source.root = self.root
         return self.root
+
+    def _loop(self) -> None:
+        get_event = self.loader.get_event
+        stack = self.stack
+        source = self.source
+        values, keys, scalars, blanks = source.values, source.keys, source.scalars, source.blanks
+        anchors = self.anchors
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_event:
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                self.total += 1
+                if self.total > MAX_NODES:
+                    self.too_many(pos)
+                raw: str = event.value
+                tag: str | None = event.tag
+                top = stack[-1] if stack else None
+                if top is not None and top.is_map and top.key is _NO_KEY:
+                    if tag is None and raw != "<<" and raw and not raw[0].isspace():
+                        top.key = raw  # the common case, inline
+                        top.key_pos = pos
+                    else:
+                        self.key(top, raw, tag, event.implicit[0], pos)
+                    continue
+                if tag is None or tag == "!":
+                    tag = _resolve_plain(raw) if event.implicit[0] else _STR
+                if tag == _STR:
+                    value: Any = raw
+                    if not raw.strip():
+                        blanks.append((pos[0], pos[1], False))
+                else:
+                    value = self.construct(tag, raw, pos)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                if top is None:
+                    self.set_root(value, pos)
+                    continue
+                top.size += 1
+                container = top.value
+                if not top.is_map:
+                    slot: _Slot = (id(container), len(container))
+                    container.append(value)
+                    values[slot] = pos
+                    if tag != _STR:
+                        scalars[slot] = (tag, raw)
+                    continue
+                key = top.key
+                top.key = _NO_KEY
+                if key.__class__ is str:
+                    if key in container:
+                        self.duplicate(top, key)
+                        continue
+                    container[key] = value
+                    slot = (id(container), key)
+                    keys[slot] = top.key_pos
+                    values[slot] = pos
+                    if tag != _STR:
+                        scalars[slot] = (tag, raw)
+                elif key is _MERGE:
+                    top.merges.append((value, pos))
+            elif cls is map_start or cls is seq_start:
+                self.start(event, cls is map_start)
+            elif cls is map_end or cls is seq_end:
+                self.end()
+            elif cls is alias_event:
+                self.alias(event)
+            elif cls is yaml.DocumentStartEvent:
+                self.document(event)
+            elif event is None or cls is yaml.StreamEndEvent:
+                return
 
     def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
         mark = error.problem_mark or error.context_mark
@@ -348,72 +451,76 @@ class _Composer:
             )
             raise _Stop
 
-    def start_mapping(self, event: Any) -> None:
-        self.start(event, True)
+    def too_many(self, pos: tuple[int, int]) -> None:
+        self.report(
+            pos,
+            "S007",
+            f"the data expands to more than {MAX_NODES:,} values (each use of an "
+            "alias counts its whole anchor); use fewer or smaller aliases",
+        )
+        raise _Stop
 
-    def start_sequence(self, event: Any) -> None:
-        self.start(event, False)
-
-    def count(self, n: int, pos: tuple[int, int]) -> None:
-        self.total += n
-        if self.total > MAX_NODES:
-            self.report(
-                pos,
-                "S007",
-                f"the data expands to more than {MAX_NODES:,} values (each use of an "
-                "alias counts its whole anchor); use fewer or smaller aliases",
-            )
-            raise _Stop
-
-    def child_path(self) -> Path_ | None:
-        """The path of the value about to be added, or None for a mapping key."""
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if not top.is_map:
-            return (*top.path, len(top.value))
-        if top.key is _NO_KEY:
-            return None
-        if isinstance(top.key, _Key):
-            return top.path  # merged or dropped: blame the mapping
-        return (*top.path, top.key)
-
-    def scalar(self, event: Any) -> None:
-        mark = event.start_mark
-        pos = (mark.line + 1, mark.column + 1)
-        self.total += 1
-        if self.total > MAX_NODES:
-            self.count(0, pos)
-        raw: str = event.value
-        tag: str | None = event.tag
-        stack = self.stack
-        if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
-            # A mapping key: always the text as written (no `on:` turning into True).
-            top = stack[-1]
-            top.key_pos = pos
-            if tag is None or tag == "!":
-                plain_merge = raw == "<<" and event.implicit[0]
-                top.key = _MERGE if plain_merge else raw
-            elif tag == _MERGE_TAG:
-                top.key = _MERGE
-            elif tag in _SCALAR_TAGS:
-                top.key = raw
-            else:
-                self.bad_tag(pos, tag)
-                top.key = _BAD_KEY
-            return
+    def key(
+        self, top: _Frame, raw: str, tag: str | None, plain: bool, pos: tuple[int, int]
+    ) -> None:
+        """A scalar mapping key: always the text as written (``on:`` stays "on")."""
+        top.key_pos = pos
         if tag is None or tag == "!":
-            tag = _resolve_plain(raw) if event.implicit[0] else _STR
-        path = self.child_path()
-        assert path is not None
-        value = raw if tag == _STR else self.construct(tag, raw, pos)
-        self.source.scalars[path] = (tag, raw)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
-        self.add(value, pos, 1)
+            top.key = _MERGE if plain and raw == "<<" else raw
+        elif tag == _MERGE_TAG:
+            top.key = _MERGE
+        elif tag in _SCALAR_TAGS:
+            top.key = raw
+        else:
+            self.bad_tag(pos, tag)
+            top.key = _BAD_KEY
+        if top.key.__class__ is str and not raw.strip():
+            self.source.blanks.append((pos[0], pos[1], True))
+
+    def set_root(self, value: Any, pos: tuple[int, int]) -> None:
+        self.root = value
+        self.source.root_pos = pos
+
+    def duplicate(self, top: _Frame, key: str) -> None:
+        first = self.source.keys.get((id(top.value), key), (0, 0))
+        self.report(
+            top.key_pos,
+            "S009",
+            f"{_q(key)} is given twice in this mapping (first at line {first[0]}); keep one",
+        )
+
+    def attach(self, value: Any, pos: tuple[int, int], size: int) -> bool:
+        """Store ``value`` in the current collection; False if it was not stored
+        as a value (merged, dropped, or a key)."""
+        stack = self.stack
+        if not stack:
+            self.set_root(value, pos)
+            return True
+        top = stack[-1]
+        top.size += size
+        container = top.value
+        if not top.is_map:
+            self.source.values[(id(container), len(container))] = pos
+            container.append(value)
+            return True
+        key = top.key
+        top.key = _NO_KEY
+        if key is _MERGE:
+            top.merges.append((value, pos))
+            return False
+        if not isinstance(key, str):
+            return False
+        if key in container:
+            self.duplicate(top, key)
+            return False
+        container[key] = value
+        slot = (id(container), key)
+        self.source.keys[slot] = top.key_pos
+        self.source.values[slot] = pos
+        return True
 
     def construct(self, tag: str, raw: str, pos: tuple[int, int]) -> Any:
-        if tag == _TAG + "str" or tag == _TAG + "value":
+        if tag == _TAG + "value":
             return raw
         if tag not in _SCALAR_TAGS and tag != _MERGE_TAG:
             self.bad_tag(pos, tag)
@@ -445,7 +552,9 @@ class _Composer:
 
     def start(self, event: Any, is_map: bool) -> None:
         pos = _pos(event)
-        self.count(1, pos)
+        self.total += 1
+        if self.total > MAX_NODES:
+            self.too_many(pos)
         if event.tag is not None and event.tag != "!" and event.tag not in _COLLECTION_TAGS:
             self.bad_tag(pos, event.tag)
         if len(self.stack) >= MAX_DEPTH:
@@ -453,30 +562,29 @@ class _Composer:
                 pos, "S007", f"nesting is deeper than {MAX_DEPTH} levels; a scenario never is"
             )
             raise _Stop
-        path = self.child_path()
-        if path is None:
-            top = self.stack[-1]
-            top.key = _BAD_KEY
+        frame = _Frame(is_map, pos, event.anchor)
+        stack = self.stack
+        if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+            top = stack[-1]
+            top.key = _BAD_KEY  # its value is dropped
             top.key_pos = pos
             self.report(pos, "S103", "a key must be plain text, not a list or mapping")
-            path = top.path
+            frame.attached = False
+            top.size += 1
         else:
-            self.source.values[path] = pos
-        self.stack.append(_Frame(is_map, path, event.anchor))
+            # Stored now and filled in place, so children can record their positions.
+            frame.attached = self.attach(frame.value, pos, 0)
+        stack.append(frame)
 
-    def end(self, event: Any = None) -> None:
+    def end(self) -> None:
         frame = self.stack.pop()
         if frame.is_map:
             for source, pos in frame.merges:
                 self.merge(frame, source, pos)
         if frame.anchor:
             self.anchors[frame.anchor] = (frame.value, frame.size)
-        if self.stack and self.stack[-1].key is _BAD_KEY and self.stack[-1].is_map:
-            # This collection was a mapping key; it was reported, now drop it.
-            self.stack[-1].key = _BAD_KEY
+        if self.stack:
             self.stack[-1].size += frame.size
-            return
-        self.add(frame.value, self.source.values.get(frame.path, (1, 1)), frame.size)
 
     def merge(self, frame: _Frame, source: Any, pos: tuple[int, int]) -> None:
         sources = source if isinstance(source, list) else [source]
@@ -487,8 +595,9 @@ class _Composer:
             for key, value in item.items():
                 if key not in frame.value:
                     frame.value[key] = value
-                    self.source.values.setdefault((*frame.path, key), pos)
-                    self.source.keys.setdefault((*frame.path, key), pos)
+                    slot = (id(frame.value), key)
+                    self.source.values.setdefault(slot, pos)
+                    self.source.keys.setdefault(slot, pos)
 
     def alias(self, event: Any) -> None:
         pos = _pos(event)
@@ -503,10 +612,12 @@ class _Composer:
             value, size = None, 1
         else:
             value, size = found
-        self.count(size, pos)
-        path = self.child_path()
-        if path is None:
-            top = self.stack[-1]
+        self.total += size
+        if self.total > MAX_NODES:
+            self.too_many(pos)
+        stack = self.stack
+        if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+            top = stack[-1]
             top.key_pos = pos
             if isinstance(value, str):
                 top.key = value
@@ -514,39 +625,7 @@ class _Composer:
                 top.key = _BAD_KEY
                 self.report(pos, "S103", "a key must be plain text")
             return
-        self.add(value, pos, size)
-
-    def add(self, value: Any, pos: tuple[int, int], size: int) -> None:
-        if not self.stack:
-            self.root = value
-            self.source.values[()] = pos
-            return
-        top = self.stack[-1]
-        top.size += size
-        if not top.is_map:
-            path = (*top.path, len(top.value))
-            top.value.append(value)
-            self.source.values.setdefault(path, pos)
-            return
-        key = top.key
-        top.key = _NO_KEY
-        if key is _MERGE:
-            top.merges.append((value, pos))
-            return
-        if isinstance(key, _Key):
-            return
-        if key in top.value:
-            first = self.source.keys.get((*top.path, key), (0, 0))
-            self.report(
-                top.key_pos,
-                "S009",
-                f"{_q(key)} is given twice in this mapping (first at line {first[0]}); keep one",
-            )
-            return
-        path = (*top.path, key)
-        top.value[key] = value
-        self.source.keys[path] = top.key_pos
-        self.source.values.setdefault(path, pos)
+        self.attach(value, pos, size)
 
 
 def _tab_near(text: str, line: int, column: int) -> bool:
@@ -770,10 +849,7 @@ def _diagnostic(detail: ErrorDetails, data: Any, source: SourceMap, file: str) -
         expected = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
         got = str(value)
         hint = _did_you_mean(got, expected) or f"; use one of: {', '.join(expected)}"
-        if (
-            isinstance(value, bool)
-            and source.scalars.get(path, ("", ""))[1].lower() in _YAML11_BOOLEANS
-        ):
+        if isinstance(value, bool) and source.scalar(path)[1].lower() in _YAML11_BOOLEANS:
             return _yaml_boolean(path, source, make)
         names = set(expected)
         if names == set(ELEMENTS):
@@ -812,7 +888,7 @@ def _wrong_type(
     make: _Make,
 ) -> Diagnostic:
     expected = _EXPECTED[kind]
-    tag, raw = source.scalars.get(path, ("", ""))
+    tag, raw = source.scalar(path)
     tag = tag.removeprefix(_TAG)
     if kind == "string_type":
         if value is None and raw in ("", "~", "null", "Null", "NULL"):
@@ -824,8 +900,10 @@ def _wrong_type(
                 "S103",
                 f'expected text, but YAML read {raw!r} as {_describe(value)}; quote it: "{raw}"',
             )
-    if kind in ("int_type", "int_from_float") and tag == "str" and _INTEGER.match(raw.strip()):
-        return make("S103", f"expected a whole number, found the text {_q(raw)}; remove the quotes")
+    if kind in ("int_type", "int_from_float") and _INTEGER.match(str(value).strip()):
+        return make(
+            "S103", f"expected a whole number, found the text {_q(str(value))}; remove the quotes"
+        )
     hint = ""
     if kind == "list_type" and isinstance(value, str):
         hint = "; write each item on its own line, starting with '- '"
@@ -833,7 +911,7 @@ def _wrong_type(
 
 
 def _yaml_boolean(path: Path_, source: SourceMap, make: _Make) -> Diagnostic:
-    raw = source.scalars.get(path, ("", "?"))[1]
+    raw = source.scalar(path)[1] or "?"
     return make(
         "S104",
         f'YAML 1.1 reads unquoted {raw} as a true/false value, not the word; quote it: "{raw}"',

@@ -30,8 +30,6 @@ from coach.scenario.model import PATIENCE, Scenario
 #: The file name endings that hold scenarios.
 SUFFIXES = (".yaml", ".yml")
 
-_STR = "tag:yaml.org,2002:str"
-
 
 def validate(
     scenario: Scenario, source: SourceMap | None = None, file: str = "<scenario>"
@@ -71,7 +69,8 @@ def scenario_files(directory: Path) -> list[Path]:
 class Report:
     """What ``coach validate`` found for a list of paths."""
 
-    files: list[Loaded]
+    #: The files checked, as given (directories expanded).
+    files: list[str]
     diagnostics: list[Diagnostic]
 
     @property
@@ -80,9 +79,18 @@ class Report:
 
 
 def check_paths(paths: Iterable[str]) -> Report:
-    """Validate files and directories (their ``*.yaml``/``*.yml`` files)."""
-    files: list[Loaded] = []
+    """Validate files and directories (their ``*.yaml``/``*.yml`` files).
+
+    Only the diagnostics are kept: holding on to every file's data and source
+    map would make the garbage collector rescan all of them again and again,
+    which for a thousand files costs more than the parsing."""
+    files: list[str] = []
     diagnostics: list[Diagnostic] = []
+
+    def check(path: Path, display: str) -> None:
+        files.append(display)
+        diagnostics.extend(check_path(path, display).diagnostics)
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -97,11 +105,9 @@ def check_paths(paths: Iterable[str]) -> Report:
                     Diagnostic.make(raw, 0, 0, "S002", "holds no scenario files (*.yaml or *.yml)")
                 )
             for item in found:
-                files.append(check_path(item, os.path.join(raw, item.name)))
+                check(item, os.path.join(raw, item.name))
         else:
-            files.append(check_path(path, raw))
-    for loaded in files:
-        diagnostics.extend(loaded.diagnostics)
+            check(path, raw)
     return Report(files, diagnostics)
 
 
@@ -117,7 +123,7 @@ class _Checker:
 
     def report(self, path: Path_, code: str, message: str, key: bool = False) -> None:
         line, col = self.source.key_pos(path) if key else self.source.value_pos(path)
-        if not self.source.values:
+        if self.source.root_pos is None:  # validating a model, not a file
             line = col = 0
         self.found.append(Diagnostic.make(self.file, line, col, code, message))
 
@@ -349,26 +355,24 @@ class _Checker:
     # -- text ---------------------------------------------------------------------
 
     def text(self) -> None:
-        for path, is_key in self.blank_strings():
-            what = "key" if is_key else "text"
-            self.report(
-                path, "S211", f"the {what} is blank; write it, or remove the entry", key=is_key
-            )
+        for where, is_key in self.blank_strings():
+            message = f"the {'key' if is_key else 'text'} is blank; write it, or remove the entry"
+            if self.source.root_pos is not None:
+                line, col = where
+                self.found.append(Diagnostic.make(self.file, int(line), int(col), "S211", message))
+            else:
+                self.report(where, "S211", message, key=is_key)
         facts = self.s.facts
         for path, value in self.spoken():
             if "{" in value or "}" in value:
                 self.placeholders(path, value, facts)
 
-    def blank_strings(self) -> Iterator[tuple[Path_, bool]]:
-        """Whitespace-only text and keys (pydantic already rejects empty text)."""
-        if self.source.scalars:
-            # The loader saw every scalar: quicker than walking the model again.
-            for path, (tag, raw) in self.source.scalars.items():
-                if tag == _STR and not raw.strip():
-                    yield path, False
-            for path in self.source.keys:
-                if path and isinstance(path[-1], str) and not path[-1].strip():
-                    yield path, True
+    def blank_strings(self) -> Iterator[tuple[Path_ | tuple[int, int], bool]]:
+        """Whitespace-only text and keys (pydantic already rejects empty text):
+        positions the loader noted, or paths found by walking the model."""
+        if self.source.root_pos is not None:
+            for line, col, is_key in self.source.blanks:
+                yield (line, col), is_key
             return
         data = self.s.model_dump(by_alias=True, exclude_defaults=True)
         for path, value, is_key in _strings(data, ()):
