@@ -25,7 +25,8 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 def assert_well_behaved(text: str) -> None:
     loaded = check_text(text, "prop.yaml")
     assert all(d.code != "S000" for d in loaded.diagnostics), loaded.diagnostics
-    n_lines = text.count("\n") + 2
+    # YAML breaks lines at \r, NEL and the Unicode separators as well as \n.
+    n_lines = sum(text.count(c) for c in "\n\r\x85\u2028\u2029") + 2
     for d in loaded.diagnostics:
         assert 0 <= d.line <= n_lines and d.col >= 0
         assert "\n" not in d.message
