@@ -16,7 +16,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "list",
         parents=[common],
         help="list the scenarios (shipped and your own)",
-        description="List the scenarios: shipped ones and those in your scenario directories.",
+        description=(
+            "List the scenarios. Your own are read from --scenarios DIR, the COACH_SCENARIOS "
+            "path list and the scenarios/ folder of coach's config directory (COACH_CONFIG_DIR "
+            "moves it), in that order; one with a shipped scenario's id replaces it."
+        ),
     )
     p.add_argument("--role", metavar="ROLE", help="only scenarios for this role")
     p.add_argument("--json", action="store_true", help="print JSON")
