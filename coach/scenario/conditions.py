@@ -204,6 +204,11 @@ def _condition_tag(value: Any) -> str | None:
     return None
 
 
+#: Public names for the loader's messages and did-you-mean suggestions.
+CONDITION_KEYS: tuple[str, ...] = _TAGS
+condition_key = _condition_tag
+
+
 Condition = Annotated[
     Annotated[Missing, Tag("missing")]
     | Annotated[Present, Tag("present")]

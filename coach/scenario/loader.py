@@ -37,8 +37,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from coach.errors import CoachError
-from coach.scenario.conditions import _TAGS as CONDITION_KEYS
-from coach.scenario.conditions import _condition_tag
+from coach.scenario.conditions import CONDITION_KEYS
+from coach.scenario.conditions import condition_key as _condition_tag
 from coach.scenario.diagnostics import Diagnostic, closest, summarise
 from coach.scenario.model import Scenario
 from coach.scoring.names import ELEMENTS, FLAG_CODES
@@ -70,7 +70,7 @@ def _resolve_plain(raw: str) -> str:
 
 
 #: YAML 1.1 reads these as booleans; in YAML 1.2 (and to people) they are words.
-_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off"})
 
 #: File signatures of formats someone might save under a .yaml name by mistake.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
