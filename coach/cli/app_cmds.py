@@ -7,6 +7,7 @@ one line on stderr and exit code 1, not a screen.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,13 @@ def _config(args: argparse.Namespace, no_typing_delay: bool = False) -> AppConfi
     from coach.tui.config import AppConfig, typing_delay_from_env
 
     delay = 0.0 if no_typing_delay else typing_delay_from_env()
-    return AppConfig(scenario_dirs=list(args.scenarios), data_dir=args.data_dir, typing_delay=delay)
+    return AppConfig(
+        scenario_dirs=list(args.scenarios),
+        data_dir=args.data_dir,
+        typing_delay=delay,
+        # scripts/benchmarks/tui.py times process start to the first painted Home.
+        exit_after_first_paint=os.environ.get("COACH_BENCH_EXIT_AFTER_PAINT") == "1",
+    )
 
 
 def run_home(args: argparse.Namespace) -> int:

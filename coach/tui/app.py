@@ -22,14 +22,23 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.errors import CoachError
-from coach.tui.commands import CoachCommands
 from coach.tui.config import AppConfig
 from coach.tui.services import Catalog, StoreHandle, load_catalog
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from coach.engine.session import Session
     from coach.engine.transcript import Transcript
     from coach.scenario.model import Scenario
+
+
+def _coach_commands() -> type[Provider]:
+    # textual.command is imported when the palette first opens, not at startup.
+    from coach.tui.commands import CoachCommands
+
+    return CoachCommands
+
 
 #: Themes the light/dark toggle moves between (Textual's own).
 DARK_THEME = "textual-dark"
@@ -42,7 +51,7 @@ class CoachApp(App[None]):
     TITLE = "coach"
     SUB_TITLE = "rehearse the hardest meeting before it happens"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {CoachCommands}
+    COMMANDS = App.COMMANDS | {lambda: _coach_commands()}
     # Screens switch between side-by-side and stacked layouts at this width.
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-narrow"),

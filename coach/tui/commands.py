@@ -8,20 +8,16 @@ the Debrief "Retry" and "Export", and so on).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from coach.tui.palette import PaletteCommand
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
-
-@dataclass(frozen=True)
-class PaletteCommand:
-    title: str
-    help: str
-    callback: Callable[[], Any]
+__all__ = ["CoachCommands", "PaletteCommand"]
 
 
 class CoachCommands(Provider):

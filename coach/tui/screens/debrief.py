@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Static
 from coach.errors import CoachError
 from coach.scoring.names import DIMENSIONS
 from coach.textsafe import strip_terminal
-from coach.tui.commands import PaletteCommand
+from coach.tui.palette import PaletteCommand
 from coach.tui.render import (
     FLAG_STYLE,
     clock,

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.textsafe import strip_terminal
-from coach.tui.commands import PaletteCommand
+from coach.tui.palette import PaletteCommand
 
 if TYPE_CHECKING:
     from coach.scenario.model import Scenario

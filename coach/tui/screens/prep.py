@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, SelectionList, Static
 
-from coach.tui.commands import PaletteCommand
+from coach.tui.palette import PaletteCommand
 
 if TYPE_CHECKING:
     from coach.scenario.model import Scenario

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import get_current_worker
 
 from coach.textsafe import strip_terminal
-from coach.tui.commands import PaletteCommand
+from coach.tui.palette import PaletteCommand
 from coach.tui.render import (
     clock,
     draft_status,
