@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,9 +192,9 @@ def _read_path(path: Path, name: str) -> Loaded:
         return fail("S001", "no such file; check the path")
     except OSError as error:
         return fail("S001", f"cannot read it: {error.strerror or error}")
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         return fail("S002", "is a directory; give a scenario file, or validate the directory")
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         return fail("S004", "is not a regular file (a device, pipe or socket?)")
     if st.st_size > MAX_BYTES:
         return fail("S003", _too_large(st.st_size))
