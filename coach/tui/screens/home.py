@@ -173,7 +173,8 @@ class HomeScreen(Screen[None]):
                         ("Resume ", "bold"),
                         (strip_terminal(summary.title), "bold"),
                         "\n\n",
-                        f"Session {summary.id}, started {summary.started_at:%Y-%m-%d %H:%M}, "
+                        f"Session {summary.id}, started "
+                        f"{summary.started_at.astimezone():%Y-%m-%d %H:%M}, "
                         f"{summary.answers} answer{'s' if summary.answers != 1 else ''} so far.\n"
                         "Press Enter to continue from the question you were on.",
                     )
@@ -277,7 +278,7 @@ def _resume_prompt(summary: SessionSummary) -> Content:
     return Content.assemble(
         ("↻ ", "$accent"),
         (strip_terminal(summary.title), "bold"),
-        (f"  started {summary.started_at:%d %b %H:%M} · {answers} so far", "dim"),
+        (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {answers} so far", "dim"),
     )
 
 
