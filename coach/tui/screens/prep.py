@@ -47,7 +47,14 @@ class PrepScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", id="prep.start", tooltip="Start the rehearsal"),
         Binding("escape", "back", "Back", id="prep.back", tooltip="Back to Home"),
-        Binding("c", "focus_checklist", "Checklist", id="prep.checklist", show=False),
+        Binding(
+            "c",
+            "focus_checklist",
+            "Checklist",
+            id="prep.checklist",
+            show=False,
+            tooltip="Go to the checklist (space ticks an item)",
+        ),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
