@@ -48,7 +48,14 @@ class Deduction(_Model):
     dimension: str
     points: int
     reason: str
-    code: str = Field(description="The flag code or 'missing:<element>' behind it.")
+    code: str = Field(
+        description=(
+            "The finding behind it: a flag code, 'missing:<element>', 'buried:<element>' "
+            "(found, but not in the first sentence), 'unknown:root_cause' (an honest "
+            "unknown, partial credit), 'planned:mitigation' (a plan, partial credit) or "
+            "'empty' (no answer)."
+        )
+    )
 
 
 class Quantity(_Model):
@@ -60,6 +67,8 @@ class Quantity(_Model):
     start: int
     end: int
     text: str
+    #: Upper end of a range ("1,200-1,500 users"); ``None`` for a single value.
+    high: float | None = None
 
 
 class AnswerResult(_Model):

@@ -1,0 +1,968 @@
+"""Element detectors: impact, timeline, mitigation, root cause, next update,
+prevention, resources and stakeholders.
+
+Each detector reads the lexicon hits and typed numbers of a :class:`Doc` and
+applies the same few context rules, so they generalise beyond any one phrasing:
+
+* a claim inside a question does not count;
+* a negator a few words before a claim, in the same clause, cancels it;
+* a modal or plan word before a done-form verb makes it a plan;
+* the nearest tense word decides whether a time looks forward or back;
+* who acted decides whether a verb is our containment or part of the cause.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from coach.scoring import lexicon
+from coach.scoring.entities import Entity, extract
+from coach.scoring.lexicon import Hit
+from coach.scoring.text import Doc, dedupe
+
+_PER_AFTER = re.compile(r"\s*(?:[a-z\-]+\s+){0,3}?(?:per|a|an|each|/)\s")
+_PER_PERIOD = re.compile(r"\s*(?:a|per)\s+(?:year|month|week|day)")
+_NOUN_BREAK = re.compile(r"[.;!?]|(?<![\w])(?:in|on|for|from|with|by|per|than)(?![\w])")
+_HOW_MANY = re.compile(r"\s*(?:yet\s+)?how\s+(?:many|much)")
+_TO_OTHER = re.compile(r"\s+to\s+(?!(?:approve|decide|sign|call|tell|bring|escalate))")
+_TO_US = re.compile(r"\s+(?:us|me|him|her)(?![\w])")
+_KNOW = re.compile(r"(?<![\w])know(?![\w])")
+# Words allowed between a number and its noun: "1,200 of our enterprise users".
+_NOUN_GAP = re.compile(
+    r"(?:\s+(?!(?:in|on|at|for|from|with|by|to|per|than|and|or|but|is|are|was|were|have|has"
+    r"|had|will|would|can|could|should|that|which|who|because|since|when|while|if|into|so"
+    r"|engineers?|people|staff|employees)(?![\w'’]))[a-z][a-z'’.\-]*){0,3}\s+"
+)
+_PREP_AFTER = re.compile(r"\s+(?:on|in|across|at|from|for|over|within)\s")
+# After a number with no noun of its own: the figure of a label before it.
+_TERMINAL_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)\]—–]|$|so far|today|in total|total|now|and(?![\w])|but(?![\w])"
+    r"|affected|impacted|overall|at the moment|right now|this morning|yesterday|as of"
+    r"|to date|since|a day|an hour|per day|per hour|each day)"
+)
+_PREP = re.compile(
+    r"(?<![\w'’])(?P<prep>no later than|in the next|within the next|over the next|for the next"
+    r"|in another|for another|for the last|for the past|over the last|over the past"
+    r"|during the last|in the last|in the past|eta(?:\s+(?:is|of|for [a-z ]{1,20}?(?:is|:)))?:?"
+    r"|by|before|within|in|until|till|at|on|around|from|for|after|since|over|every|under"
+    r"|another|to)"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|~|an estimated|the next|another"
+    r"|just|less than|no more than|up to|at most|maybe|only|at least|the|an?))?\s*~?\s*$"
+)
+_BARE_HOUR = re.compile(
+    r"\s*(?:o['’]?clock|[.,;:!?)]|$|and(?![\w])|or(?![\w])|today|tonight|tomorrow|this|then"
+    r"|sharp|at the latest|latest|with|to(?![\w]))"
+)
+_AGO = re.compile(r"\s+ago(?![\w])")
+_TECH_OBJECT = re.compile(
+    r"\s+(?:the|a|an|our|its|this|that|these|those|all|every)\s+(?!(?:board|team|exec|execs"
+    r"|leadership|ceo|channel|stakeholders|customers|everyone|group|company)(?![\w]))"
+)
+
+_DONE_CATS = ("act_done", "act_doing", "mitigation_state")
+
+
+@functools.cache
+def _words(name: str) -> frozenset[str]:
+    """A closed word class from data/lexicon.yaml, as a set."""
+    return frozenset(lexicon.lists(name))
+
+
+def _prev_words(low: str, pos: int, n: int = 4) -> list[str]:
+    """Up to ``n`` words right before ``pos``, nearest first, stopping at punctuation."""
+    out: list[str] = []
+    for word in reversed(low[max(0, pos - 48) : pos].split()[-n:]):
+        if not word[-1].isalnum():
+            break
+        out.append(word)
+    return out
+
+
+def _aux_before(low: str, pos: int, aux: frozenset[str], contractions: tuple[str, ...]) -> bool:
+    for word in _prev_words(low, pos, 4)[:3]:
+        if word in aux or word.endswith(contractions):
+            return True
+        if word not in _words("adverbs"):
+            return False
+    return False
+
+
+def _determiner_before(low: str, pos: int) -> bool:
+    words = _prev_words(low, pos, 1)
+    return bool(words) and words[0] in _words("determiners")
+
+
+_CAUSE_WINDOW = 160
+
+
+@dataclass
+class Found:
+    """What one detector found: evidence spans, plans, an acknowledged unknown."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    planned: list[tuple[int, int]] = field(default_factory=list)
+    unknown: bool = False
+
+
+@dataclass(slots=True)
+class TimeRef:
+    """A time expression: where, what kind, and its horizon when known."""
+
+    start: int
+    end: int
+    kind: str  # duration, clock, date, dayref
+    hours: float | None
+    text_key: str
+
+
+@dataclass
+class Analysis:
+    """Everything the element and style detectors share for one answer."""
+
+    doc: Doc
+    entities: list[Entity]
+    times: list[TimeRef]
+    elements: dict[str, Found]
+    #: time refs judged forward-looking, by purpose ("timeline", "comm", "unknown").
+    forward: dict[str, list[tuple[TimeRef, int]]]
+    entity_starts: list[int] = field(default_factory=list)
+    forward_starts: dict[str, list[int]] = field(default_factory=dict)
+
+    def forward_in(self, purpose: str, lo: int, hi: int) -> list[tuple[TimeRef, int]]:
+        """Forward times for ``purpose`` starting in ``[lo, hi)`` (by the time's start)."""
+        starts = self.forward_starts[purpose]
+        i = bisect_left(starts, lo)
+        j = bisect_left(starts, hi, i)
+        return self.forward[purpose][i:j]
+
+    def entities_in(self, lo: int, hi: int) -> list[Entity]:
+        i = bisect_left(self.entity_starts, lo)
+        j = bisect_left(self.entity_starts, hi, i)
+        return self.entities[i:j]
+
+
+@functools.cache
+def _prep_sets() -> tuple[frozenset[str], frozenset[str]]:
+    forward = frozenset(lexicon.lists("forward_prepositions"))
+    past = frozenset(lexicon.lists("past_prepositions"))
+    return forward, past
+
+
+@functools.cache
+def _dayref_hours() -> dict[str, float]:
+    return lexicon.table("dayref_hours")
+
+
+def analyse(doc: Doc) -> Analysis:
+    entities = extract(doc.low, [(h.start, h.end) for h in doc.hits_of("number_word")])
+    times = _time_refs(doc, entities)
+    analysis = Analysis(doc, entities, times, {}, {}, [e.start for e in entities])
+    forward: dict[str, list[tuple[TimeRef, int]]] = {"timeline": [], "comm": [], "unknown": []}
+    for t in times:
+        for purpose, start in _classify_time(doc, t).items():
+            forward[purpose].append((t, start))
+    analysis.forward = forward
+    analysis.forward_starts = {p: [t.start for t, _ in refs] for p, refs in forward.items()}
+    found = analysis.elements
+    found["impact"] = _impact(analysis)
+    found["timeline"] = _timeline(analysis)
+    found["mitigation"] = _mitigation(doc)
+    found["root_cause"] = _root_cause(analysis)
+    found["next_update"] = _next_update(analysis)
+    found["prevention"] = _prevention(doc)
+    found["resources"] = _resources(analysis)
+    found["stakeholders"] = _stakeholders(doc)
+    return analysis
+
+
+# -- shared context checks ----------------------------------------------------------
+
+
+def _modal_before(doc: Doc, pos: int, window: int = 40) -> bool:
+    start = max(doc.clause_start(pos), pos - window)
+    return doc.any_in("modal", start, pos)
+
+
+def _agent_before(doc: Doc, lo: int, pos: int) -> bool:
+    return doc.any_in("agent", lo, pos)
+
+
+def _passive_before(doc: Doc, pos: int) -> bool:
+    return _aux_before(doc.low, pos, _words("passive_aux"), ("'s", "’s", "'re", "’re"))
+
+
+def _header_content(doc: Doc, hit: Hit) -> tuple[int, int] | None:
+    """The text after a status-template label, if the label opens its line or sentence."""
+    s_start, s_end = doc.sentence_span(hit.start)
+    if doc.low[s_start : hit.start].strip(" -*•#>\t"):
+        return None
+    start = hit.end
+    while start < s_end and doc.low[start] in " \t":
+        start += 1
+    if start >= s_end:
+        return None
+    if doc.any_in("header_empty", start, start + 1) or doc.any_in("unknown", start, start + 1):
+        return None
+    return start, min(s_end, start + _CAUSE_WINDOW)
+
+
+# -- impact -------------------------------------------------------------------------
+
+
+def _impact(a: Analysis) -> Found:
+    doc = a.doc
+    found = Found()
+    low = doc.low
+    headers = [
+        span for h in doc.hits_of("impact_header") if (span := _header_content(doc, h)) is not None
+    ]
+    for ent in a.entities:
+        if ent.kind not in ("money", "percent", "ratio", "times", "count"):
+            continue
+        if doc.is_question(ent.start):
+            continue
+        cs = doc.clause_start(ent.start)
+        ce = doc.clause_end(ent.end)
+        span = _impact_span(a, ent, cs, ce)
+        if span is None and ent.kind == "count" and any(s <= ent.start < e for s, e in headers):
+            span = (ent.start, ent.end)
+        if span is not None:
+            found.spans.append(span)
+    for hit in doc.hits_of("fraction_word"):
+        if doc.is_question(hit.start):
+            continue
+        noun = _noun_after(doc, hit.end, doc.clause_end(hit.end))
+        if noun is not None:
+            found.spans.append((hit.start, noun.end))
+    del low
+    return found
+
+
+def _noun_after(doc: Doc, pos: int, limit: int) -> Hit | None:
+    """The impact noun right after ``pos`` (at most three words between)."""
+    for noun in doc.in_range("impact_noun", pos, min(limit, pos + 48)):
+        if _NOUN_GAP.fullmatch(doc.low, pos, noun.start):
+            return noun
+    return None
+
+
+def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] | None:
+    doc = a.doc
+    low = doc.low
+    limit_before = doc.any_in("limit_context", cs, ent.start)
+    per_after = _PER_AFTER.match(low, ent.end, ent.end + 40)
+    if ent.kind == "money":
+        loss = doc.any_in("loss_word", ent.end, ent.end + 24)
+        if doc.any_in("cost_word", max(cs, ent.start - 30), ent.start) and not loss:
+            return None
+        if _PER_PERIOD.match(low, ent.end) and not loss:
+            return None
+        if limit_before and per_after:
+            return None
+        s_start = doc.sentence_span(ent.start)[0]
+        if doc.any_in("ask", s_start, ent.start) and not loss:
+            return None
+        return ent.start, ent.end
+    if limit_before:
+        return None
+    if ent.kind == "percent":
+        if doc.any_in("percent_exclusion", ent.end, min(ce, ent.end + 24)) or doc.any_in(
+            "percent_exclusion", max(cs, ent.start - 18), ent.start
+        ):
+            return None
+        noun = _noun_after(doc, ent.end, ce)
+        if noun is not None:
+            return ent.start, noun.end
+        if doc.any_in("impact_metric", ent.end, min(ce, ent.end + 40)) or doc.any_in(
+            "impact_metric", max(cs, ent.start - 50), ent.start
+        ):
+            return ent.start, ent.end
+        return None
+    if ent.kind == "ratio":
+        noun = _noun_after(doc, ent.end, ce)
+        if noun is not None:
+            return ent.start, noun.end
+        if doc.any_in("impact_metric", ent.end, min(ce, ent.end + 30)):
+            return ent.start, ent.end
+        return None
+    if ent.kind == "times":
+        if doc.any_in("impact_metric", ent.end, min(ce, ent.end + 48)) or doc.any_in(
+            "impact_metric", max(cs, ent.start - 40), ent.start
+        ):
+            return ent.start, ent.end
+        return None
+    # A plain count: its noun follows, or a label precedes it.
+    noun = _noun_after(doc, ent.end, ce)
+    if noun is not None:
+        if noun.key == "people" and (ent.value < 20 or doc.any_in("ask", cs, ent.start)):
+            return None
+        if doc.any_in("non_impact_modifier", ent.end, noun.start):
+            return None
+        return ent.start, noun.end
+    if not (_TERMINAL_AFTER.match(low, ent.end) or _PREP_AFTER.match(low, ent.end)):
+        return None
+    s_start = doc.sentence_span(ent.start)[0]
+    before = doc.last_before("impact_noun", max(s_start, ent.start - 60), ent.start)
+    if before is None:
+        return None
+    if any(o.kind in ("count", "money", "percent") for o in a.entities_in(before.end, ent.start)):
+        return None
+    between = low[before.end : ent.start]
+    if _NOUN_BREAK.search(between):
+        return None
+    return before.start, ent.end
+
+
+# -- time -----------------------------------------------------------------------------
+
+
+def _time_refs(doc: Doc, entities: list[Entity]) -> list[TimeRef]:
+    refs: list[TimeRef] = []
+    hours = _dayref_hours()
+    for ent in entities:
+        if ent.kind == "duration":
+            refs.append(TimeRef(ent.start, ent.end, "duration", ent.hi, ""))
+        elif ent.kind == "clock":
+            refs.append(TimeRef(ent.start, ent.end, "clock", None, f"clock:{ent.value:g}"))
+        elif ent.kind == "date":
+            refs.append(TimeRef(ent.start, ent.end, "date", None, doc.low[ent.start : ent.end]))
+        elif (
+            ent.kind == "count"
+            and ent.value == int(ent.value)
+            and 1 <= ent.value <= 24
+            and _prev_words(doc.low, ent.start, 1)[:1]
+            in (["at"], ["by"], ["around"], ["until"], ["till"], ["before"], ["after"])
+            and _BARE_HOUR.match(doc.low, ent.end)
+        ):
+            # "at 5", "by 4 today": a bare hour after a time preposition.
+            refs.append(TimeRef(ent.start, ent.end, "clock", None, f"clock:{ent.value * 60:g}"))
+    for hit in doc.hits_of("dayref"):
+        key = hit.key
+        value = hours.get(key)
+        if value is None and key.rstrip("'s") in (
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ):
+            value = hours["weekday"]
+        refs.append(TimeRef(hit.start, hit.end, "dayref", value, key))
+    for hit in doc.hits_of("duration_word"):
+        value = {"an hour": 1.0, "the hour": 1.0, "half an hour": 0.5, "a day": 24.0}.get(hit.key)
+        refs.append(TimeRef(hit.start, hit.end, "duration", value, hit.key))
+    refs.sort(key=lambda t: (t.start, -t.end))
+    # Nested refs ("tomorrow morning" and "tomorrow"): keep the outer one.
+    out: list[TimeRef] = []
+    for ref in refs:
+        if out and ref.start < out[-1].end:
+            continue
+        out.append(ref)
+    return out
+
+
+def _last_future(doc: Doc, lo: int, hi: int) -> int:
+    """Start of the last future or modal word in ``[lo, hi)`` ("if" does not count), or -1."""
+    best = -1
+    hit = doc.last_before("future", lo, hi)
+    if hit is not None:
+        best = hit.start
+    for modal in reversed(doc.in_range("modal", max(lo, best + 1), hi)):
+        if modal.key not in ("if", "whether"):
+            return max(best, modal.start)
+    return best
+
+
+def _last_past(doc: Doc, lo: int, hi: int) -> int:
+    hit = doc.last_before("past", lo, hi)
+    ed = doc.past_ed(lo, hi)
+    return max(hit.start if hit is not None else -1, ed[-1] if ed else -1)
+
+
+def _tense(doc: Doc, lo: int, hi: int, t_start: int, t_end: int) -> str | None:
+    """The nearest tense word to a time in ``[lo, hi)``: "future", "past" or None.
+
+    A past form right after a future word ("will have it fixed", "expect it restored")
+    does not count as past.
+    """
+    future = _last_future(doc, lo, t_start)
+    past = _last_past(doc, lo, t_start)
+    if past > future:
+        # "will have it fixed": a future word just before the past form rules.
+        return "future" if future >= 0 and past - future <= 28 else "past"
+    if future >= 0:
+        return "future"
+    # After the time, only within its clause: "at 14:05 we saw errors".
+    clause_end = min(hi, doc.clause_end(t_end))
+    after_future = doc.first_after("future", t_end, clause_end)
+    after_modal = next(
+        (m for m in doc.in_range("modal", t_end, clause_end) if m.key not in ("if", "whether")),
+        None,
+    )
+    first_future = min(
+        (h.start for h in (after_future, after_modal) if h is not None), default=clause_end
+    )
+    first_past_hit = doc.first_after("past", t_end, clause_end)
+    eds = doc.past_ed(t_end, clause_end)
+    first_past = min(
+        first_past_hit.start if first_past_hit is not None else clause_end,
+        eds[0] if eds else clause_end,
+    )
+    if first_future < first_past:
+        return "future"
+    if first_past < clause_end:
+        return "past"
+    return None
+
+
+def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
+    """For each purpose ("timeline", "comm", "unknown"), the start of the evidence if
+    ``t`` looks forward for it. Purposes other than the timeline accept times that
+    the timeline leaves to them (the next update, when the cause will be known)."""
+    none: dict[str, int] = {}
+    if doc.is_question(t.start):
+        return none
+    seg_lo = doc.segment_start(t.start)
+    seg_hi = doc.segment_end(t.start)
+    prep_match = _PREP.search(doc.low, max(seg_lo, t.start - 40), t.start)
+    prep = prep_match.group("prep") if prep_match else ""
+    ev_start = prep_match.start() if prep_match else t.start
+    forward_preps, past_preps = _prep_sets()
+    if prep in past_preps or _AGO.match(doc.low, t.end) or prep == "every":
+        return none
+    if doc.any_in("vague_time", ev_start, t.start + 1):
+        return none
+    if t.kind == "duration" and _OF_EVENT.match(doc.low, t.end):
+        return none
+    for cat in ("filler", "forward_marker", "teeup"):
+        if any(h.end > t.start for h in doc.in_range(cat, max(0, t.start - 40), t.start + 1)):
+            return none
+    tense = _tense(doc, seg_lo, seg_hi, t.start, t.end)
+    if tense == "past":
+        return none
+    s_lo = max(doc.sentence_span(t.start)[0], t.start - 300)
+    header = doc.any_in("timeline_header", s_lo, t.start)
+    if t.kind == "duration" and prep in ("for", "over", "under", "to", "from", "after", "at", "on"):
+        ok = tense == "future" and doc.any_in("estimate", seg_lo, t.start)
+        general = comm = ok
+    elif t.kind == "duration" and (not prep or prep == "around"):
+        estimate = doc.any_in("estimate", seg_lo, t.start) or doc.any_in(
+            "estimate", t.end, min(seg_hi, t.end + 16)
+        )
+        general = estimate or header
+        comm = general or tense == "future"
+    else:
+        general = (
+            tense == "future"
+            or header
+            or (prep in forward_preps and prep not in ("from", "around"))
+        )
+        comm = tense == "future" or prep in forward_preps or prep in ("at", "on") or not prep
+    out: dict[str, int] = {}
+    if comm:
+        out["comm"] = ev_start
+    if general:
+        out["unknown"] = ev_start
+        cs = doc.clause_start(ev_start)
+        owned = (
+            doc.any_in("comm", cs, t.start)
+            or doc.any_in("cadence", cs, t.end)
+            or doc.any_in("next_update_header", s_lo, t.start)
+            or _knowledge_before(doc, seg_lo, t.start)
+            or _prevention_before(doc, seg_lo, cs, t.start)
+            or doc.any_in("unknown", s_lo, t.start)
+            or doc.any_in("ask", s_lo, t.start)
+            or doc.any_in("decision_question", s_lo, t.start)
+            or _notify_before(doc, cs, t.start)
+        )
+        if not owned:
+            out["timeline"] = ev_start
+    return out
+
+
+_OF_EVENT = re.compile(
+    r"\s+of\s+(?:the|a|an|it|finding|detecting|noticing|being|our|their|this|that|discovery"
+    r"|detection|launch|release)(?![\w])"
+)
+_ANAPHORA = re.compile(r"\s*(?:that|this|which|it)(?![\w])")
+
+
+def _knowledge_before(doc: Doc, lo: int, pos: int) -> bool:
+    """ "We'll know more after the firm finishes, which they promised by Thursday"."""
+    for hit in doc.in_range("knowledge", lo, pos):
+        if not any(b.key in ("and", "but") for b in doc.in_range("clause_break", hit.end, pos)):
+            return True
+    return False
+
+
+def _prevention_before(doc: Doc, seg_lo: int, cs: int, pos: int) -> bool:
+    """A time that belongs to a post-mortem or a safeguard project, not to the fix."""
+    if doc.any_in("postmortem", cs, pos):
+        return True
+    for verb in doc.in_range("safeguard_verb", cs, pos):
+        if doc.any_in("safeguard_noun", verb.end, pos):
+            return True
+    s_lo = doc.sentence_span(pos)[0]
+    if seg_lo > s_lo and _ANAPHORA.match(doc.low, seg_lo):
+        for cat in ("safeguard_strong", "postmortem", "recurrence", "safeguard_noun"):
+            if doc.any_in(cat, s_lo, seg_lo):
+                return True
+    return False
+
+
+def _notify_before(doc: Doc, lo: int, pos: int) -> bool:
+    """A time that is a deadline for telling people ("notify users by 6 pm",
+    "regulators must hear from us within 72 hours"), not for the fix."""
+    return doc.any_in("notify_verb", lo, pos) and (
+        doc.any_in("stakeholder_org", lo, pos) or doc.any_in("stakeholder_customer", lo, pos)
+    )
+
+
+def _timeline(a: Analysis) -> Found:
+    found = Found()
+    for t, start in a.forward["timeline"]:
+        found.spans.append((start, t.end))
+    return found
+
+
+# -- mitigation ---------------------------------------------------------------------
+
+
+_BY_CAUSE = re.compile(r"\s+by\s+(?:a|an|the|their|its|some|one|another|this|that)\s")
+_HAD = re.compile(r"['’]d\s+(?:\w+\s+)?$")
+
+
+def _had_contraction(doc: Doc, pos: int) -> bool:
+    """ "we'd moved traffic": 'd before a past participle is "had", not "would"."""
+    modals = doc.in_range("modal", max(doc.clause_start(pos), pos - 40), pos)
+    if not modals or not modals[-1].key.endswith("'d"):
+        return False
+    return _HAD.search(doc.low, max(0, pos - 24), pos) is not None and modals[-1].end >= pos - 12
+
+
+def _awaited(doc: Doc, cs: int, pos: int, state: bool) -> bool:
+    first = next((h for h in doc.in_range("clause_break", cs, cs + 1)), None)
+    if first is None:
+        first = next((h for h in doc.in_range("modal", cs, cs + 1)), None)
+    if first is None or first.key not in _words("awaited_openers"):
+        return False
+    if state:
+        return True
+    words = _prev_words(doc.low, pos, 2)
+    return any(w in _words("present_aux") or w.endswith(("'s", "’s", "'re", "’re")) for w in words)
+
+
+def _caused_by_us(doc: Doc, cs: int, pos: int) -> bool:
+    """ "Users were logged out when we rotated the secret": our action is the cause."""
+    first = next((h for h in doc.in_range("clause_break", cs, cs + 1)), None)
+    if first is None or first.key not in ("when", "after"):
+        return False
+    s_start = doc.sentence_span(pos)[0]
+    return doc.any_in("incident", s_start, cs)
+
+
+def _mitigation(doc: Doc) -> Found:
+    found = Found()
+    low = doc.low
+    candidates = dedupe(h for cat in _DONE_CATS for h in doc.hits_of(cat))
+    for hit in candidates:
+        if doc.is_question(hit.start):
+            continue
+        cs = doc.clause_start(hit.start)
+        if doc.negated(hit.start):
+            continue
+        state = "mitigation_state" in hit.cats
+        doing = "act_doing" in hit.cats and "act_done" not in hit.cats
+        passive = _passive_before(doc, hit.start)
+        if not state and _determiner_before(low, hit.start):
+            continue
+        if _modal_before(doc, hit.start) and not _had_contraction(doc, hit.start):
+            found.planned.append((hit.start, hit.end))
+            continue
+        if _awaited(doc, cs, hit.start, state):
+            # "until the backfill is done", "once the patch is deployed": not yet.
+            found.planned.append((hit.start, hit.end))
+            continue
+        if _BY_CAUSE.match(low, hit.end) or _caused_by_us(doc, cs, hit.start):
+            continue
+        if doing and not _aux_before(
+            low, hit.start, _words("progressive_aux"), ("'s", "’s", "'re", "’re", "'m", "’m")
+        ):
+            fragment = low[cs : hit.start].strip(" :-*•\t") == ""
+            if not fragment or doc.any_in("modal", hit.end, hit.end + 24):
+                continue
+        agent = _agent_before(doc, cs, hit.start)
+        if "act_needs_agent" in hit.cats and not (agent or passive):
+            continue
+        if "mover" in hit.cats and not doc.any_in(
+            "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
+        ):
+            continue
+        if not agent and not passive and doc.any_in("cause_subject", cs, hit.start):
+            continue
+        found.spans.append((hit.start, hit.end))
+    for hit in doc.hits_of("mitigation_header"):
+        span = _header_content(doc, hit)
+        if span is not None:
+            found.spans.append(span)
+    for hit in dedupe(doc.hits_of("act_base")):
+        # "We will roll back tonight": a plan, not a mitigation.
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        if _modal_before(doc, hit.start, window=32) and not doc.any_in(
+            "ask", doc.clause_start(hit.start), hit.start
+        ):
+            found.planned.append((hit.start, hit.end))
+    return found
+
+
+# -- root cause ---------------------------------------------------------------------
+
+
+def _cause_span(doc: Doc, hit: Hit) -> tuple[int, int]:
+    s_start, s_end = doc.sentence_span(hit.start)
+    if s_end - hit.start >= 24:
+        return hit.start, min(s_end, hit.start + _CAUSE_WINDOW)
+    return max(s_start, hit.end - _CAUSE_WINDOW), hit.end
+
+
+def _root_cause(a: Analysis) -> Found:
+    doc = a.doc
+    found = Found()
+    for hit in dedupe(doc.hits_of("cause_connector")):
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        s_start, s_end = doc.sentence_span(hit.start)
+        hypothesis = doc.any_in("hypothesis", max(s_start, hit.start - 30), hit.end)
+        if doc.any_in("unknown", s_start, s_end) and not hypothesis:
+            continue
+        cs = doc.clause_start(hit.start)
+        if doc.any_in("knowledge", cs, hit.start):
+            continue
+        if hit.key.startswith("because") or hit.key == "due to":
+            if doc.any_in("justification", hit.start, hit.start + 1):
+                continue
+            # "We paused withdrawals because ...": a reason for our action, not the cause.
+            lo = max(s_start, hit.start - 120)
+            if _agent_before(doc, lo, hit.start) and (
+                doc.any_in("act_done", lo, hit.start)
+                or doc.any_in("act_doing", lo, hit.start)
+                or doc.any_in("negator", lo, hit.start)
+                or doc.any_in("modal", lo, hit.start)
+            ):
+                continue
+        found.spans.append(_cause_span(doc, hit))
+    for hit in doc.hits_of("cause_header"):
+        span = _header_content(doc, hit)
+        if span is not None:
+            found.spans.append(span)
+    for hit in dedupe(doc.hits_of("defect") + _damage_hits(doc)):
+        if _defect_counts(doc, hit):
+            found.spans.append(_cause_span(doc, hit))
+    if not found.spans:
+        found.unknown = _acknowledged_unknown(a)
+    return found
+
+
+def _damage_hits(doc: Doc) -> list[Hit]:
+    """Damage verbs whose subject is a cause noun with no agent of ours between."""
+    out: list[Hit] = []
+    for verb in doc.hits_of("damage_verb"):
+        cs = doc.clause_start(verb.start)
+        subject = doc.last_before("cause_subject", max(cs, verb.start - 60), verb.start)
+        if subject is None or _agent_before(doc, subject.end, verb.start):
+            continue
+        if _determiner_before(doc.low, verb.start):
+            continue
+        out.append(Hit(subject.start, verb.end, verb.key, verb.cats))
+    return out
+
+
+def _defect_counts(doc: Doc, hit: Hit) -> bool:
+    if doc.is_question(hit.start) or doc.negated(hit.start):
+        return False
+    s_start, s_end = doc.sentence_span(hit.start)
+    if doc.any_in("unknown", s_start, s_end):
+        return False
+    cs = doc.clause_start(hit.start)
+    ce = doc.clause_end(hit.end)
+    if _modal_before(doc, hit.start, window=60):
+        return False
+    for cat in ("prevent_marker", "recurrence", "forward_marker"):
+        if doc.any_in(cat, cs, ce):
+            return False
+    for verb in doc.in_range("safeguard_verb", cs, ce):
+        if doc.any_in("safeguard_noun", verb.end, ce):
+            return False
+    # An action of ours on the defect ("we rotated the leaked key") is mitigation.
+    for cat in _DONE_CATS:
+        for act in doc.in_range(cat, cs, ce):
+            if hit.start <= act.start < hit.end:
+                continue
+            if _agent_before(doc, cs, act.start) or _passive_before(doc, act.start):
+                return False
+    return True
+
+
+def _acknowledged_unknown(a: Analysis) -> bool:
+    doc = a.doc
+    for hit in doc.hits_of("unknown"):
+        s_start, s_end = doc.sentence_span(hit.start)
+        about_cause = (
+            doc.any_in("cause_topic", hit.start, min(s_end, hit.end + 48))
+            or doc.any_in("cause_topic", max(s_start, hit.start - 40), hit.start)
+            or hit.key in ("root causing", "root-causing")
+        )
+        if not about_cause:
+            continue
+        if _followed_by_many(doc, hit):
+            continue
+        index = doc.sentence_index(hit.start)
+        last = doc.sentences[min(index + 1, len(doc.sentences) - 1)][1]
+        if a.forward_in("unknown", hit.start, min(last, hit.start + 2 * 300)):
+            return True
+    return False
+
+
+def _followed_by_many(doc: Doc, hit: Hit) -> bool:
+    """ "We don't know how many users..." is an unknown impact, not an unknown cause."""
+    return _HOW_MANY.match(doc.low, hit.end) is not None
+
+
+# -- next update ----------------------------------------------------------------------
+
+
+def _next_update(a: Analysis) -> Found:
+    doc = a.doc
+    found = Found()
+    low = doc.low
+    forward = a.forward["comm"]
+    triggers = dedupe(doc.hits_of("comm") + doc.hits_of("next_update_header"))
+    for hit in triggers:
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        if doc.any_in("update_past", max(0, hit.start - 12), hit.end):
+            continue
+        cs = doc.clause_start(hit.start)
+        if hit.key in ("update", "updates", "an update", "send an update", "send updates"):
+            if hit.key == "update" and _TECH_OBJECT.match(low, hit.end):
+                continue
+            noun = any(w in _words("update_modifiers") for w in _prev_words(low, hit.start, 1))
+            if (
+                not noun
+                and not _modal_before(doc, hit.start)
+                and not doc.any_in("future", cs, hit.start)
+            ):
+                continue
+        s_start, s_end = doc.sentence_span(hit.start)
+        end = _comm_time(a, forward, hit, s_start, s_end)
+        if end is not None:
+            found.spans.append((hit.start, end) if end > hit.start else (end, hit.end))
+    return found
+
+
+def _comm_time(
+    a: Analysis, forward: list[tuple[TimeRef, int]], hit: Hit, s_start: int, s_end: int
+) -> int | None:
+    """End of the time or cadence that goes with a communication trigger, if any."""
+    doc = a.doc
+    cs = doc.clause_start(hit.start)
+    after = a.forward_in("comm", hit.start, s_end)
+    if after:
+        return after[0][0].end
+    for t, start in reversed(a.forward_in("comm", max(s_start, cs), hit.start)):
+        if t.end <= hit.start:
+            return start
+    cadence = doc.first_after("cadence", hit.start, s_end) or doc.last_before(
+        "cadence", s_start, hit.start
+    )
+    if cadence is not None:
+        return cadence.end if cadence.start >= hit.start else cadence.start
+    relative = doc.first_after("relative_time", hit.end, s_end)
+    if relative is not None:
+        index = doc.sentence_index(hit.start)
+        lo = doc.sentences[index - 1][0] if index > 0 else s_start
+        if a.forward_in("timeline", lo, s_end) or a.forward_in("comm", lo, s_end):
+            return relative.end
+    return None
+
+
+# -- prevention -----------------------------------------------------------------------
+
+
+def _prevention(doc: Doc) -> Found:
+    found = Found()
+    for hit in dedupe(doc.hits_of("postmortem")):
+        if doc.is_question(hit.start):
+            continue
+        ce = doc.clause_end(hit.end)
+        if doc.negated(hit.start) or doc.any_in("negator", hit.end, min(ce, hit.end + 40)):
+            continue
+        found.spans.append((hit.start, hit.end))
+    for hit in dedupe(doc.hits_of("recurrence")):
+        if doc.is_question(hit.start):
+            continue
+        s_start = doc.sentence_span(hit.start)[0]
+        marker = doc.last_before("prevent_marker", s_start, hit.start)
+        if marker is None:
+            continue
+        if hit.key == "again" and not doc.any_in("negator", marker.start, hit.start):
+            continue
+        found.spans.append((marker.start, hit.end))
+    for hit in dedupe(doc.hits_of("safeguard_verb")):
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        ce = doc.clause_end(hit.end)
+        for noun in doc.in_range("safeguard_noun", hit.end, min(ce, hit.end + 60)):
+            found.spans.append((hit.start, noun.end))
+            break
+    for hit in dedupe(doc.hits_of("safeguard_strong")):
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        found.spans.append((hit.start, hit.end))
+    for hit in doc.hits_of("forward_marker"):
+        s_start, s_end = doc.sentence_span(hit.start)
+        if doc.any_in("safeguard_noun", s_start, s_end) or doc.any_in(
+            "safeguard_verb", s_start, s_end
+        ):
+            found.spans.append((hit.start, hit.end))
+    return found
+
+
+# -- resources ------------------------------------------------------------------------
+
+
+def _resources(a: Analysis) -> Found:
+    doc = a.doc
+    found = Found()
+    direct_words = (
+        "call",
+        "decision",
+        "approval",
+        "sign off",
+        "go ahead",
+        "budget",
+        "help",
+        "approve",
+    )
+    for hit in dedupe(doc.hits_of("ask") + doc.hits_of("resource_ask")):
+        if doc.negated(hit.start):
+            continue
+        s_end = doc.sentence_span(hit.start)[1]
+        if "resource_ask" in hit.cats or any(hit.key.endswith(w) for w in direct_words):
+            found.spans.append((hit.start, hit.end))
+            continue
+        if hit.key in ("please",) and not doc.any_in(
+            "resource_obj", hit.end, min(s_end, hit.end + 16)
+        ):
+            continue
+        obj = doc.first_after("resource_obj", hit.end, min(s_end, hit.end + 60))
+        money = next(
+            (e for e in a.entities_in(hit.end, min(s_end, hit.end + 60)) if e.kind == "money"), None
+        )
+        if obj is not None:
+            if _TO_OTHER.match(doc.low, hit.end) and obj.start > hit.end + 20:
+                continue
+            found.spans.append((hit.start, obj.end))
+        elif money is not None:
+            found.spans.append((hit.start, money.end))
+    for hit in doc.hits_of("decision_question"):
+        if doc.is_question(hit.start) and not doc.negated(hit.start):
+            s_end = doc.sentence_span(hit.start)[1]
+            found.spans.append((hit.start, s_end))
+    return found
+
+
+# -- stakeholders ---------------------------------------------------------------------
+
+_ORG_MODIFIED = re.compile(
+    r"\s+(?!(?:team|lead|leads|committee|engineers?|officer|people|folks|org|organisation"
+    r"|organization|group|and|or|is|are|was|were|has|have|had|know|knows|wants?|will|would"
+    r"|team's|chief|firm|partner|partners|counsel)(?![\w'’]))[a-z]"
+)
+
+
+def _modifier_use(low: str, org: Hit) -> bool:
+    """ "security module", "support tool": a function word used as a modifier."""
+    if org.key not in _words("org_modifier_words"):
+        return False
+    return _ORG_MODIFIED.match(low, org.end) is not None
+
+
+def _stakeholders(doc: Doc) -> Found:
+    found = Found()
+    low = doc.low
+    for verb in dedupe(doc.hits_of("notify_verb")):
+        if doc.is_question(verb.start) or doc.negated(verb.start):
+            continue
+        cs = doc.clause_start(verb.start)
+        ce = doc.clause_end(verb.end)
+        lo = max(cs, verb.start - 40)
+        if any(m.key in _words("ask_modals") for m in doc.in_range("modal", lo, verb.start)):
+            continue
+        if doc.any_in("ask", lo, verb.start):
+            continue
+        if _TO_US.match(low, verb.end):
+            continue
+        if verb.key in (
+            "call",
+            "alert",
+            "warning",
+            "email",
+            "briefing",
+            "sent",
+        ) and _determiner_before(low, verb.start):
+            continue
+        if verb.key in ("contact", "call", "email") and _prev_words(low, verb.start, 1)[:1] in (
+            ["lost"],
+            ["lose"],
+            ["losing"],
+            ["no"],
+            ["any"],
+            ["the"],
+            ["a"],
+            ["our"],
+            ["on"],
+        ):
+            continue
+        if verb.key == "let" and not _KNOW.search(low, verb.end, verb.end + 48):
+            continue
+        window = min(ce + (40 if verb.key in ("let", "asked") else 0), verb.end + 48)
+        target = next(
+            (
+                o
+                for o in doc.in_range("stakeholder_org", verb.end, window)
+                if not _modifier_use(low, o)
+            ),
+            None,
+        ) or doc.first_after("stakeholder_customer", verb.end, window)
+        if target is not None:
+            found.spans.append((verb.start, target.end))
+    for org in dedupe(doc.hits_of("stakeholder_org") + doc.hits_of("stakeholder_customer")):
+        if doc.is_question(org.start) or _modifier_use(low, org):
+            continue
+        ce = doc.clause_end(org.end)
+        involvement = doc.first_after("involvement", org.end, min(ce, org.end + 60))
+        if involvement is None or doc.any_in("negator", org.end, involvement.start):
+            continue
+        if doc.negated(org.start):
+            continue
+        customer = "stakeholder_org" not in org.cats
+        if customer and involvement.key not in _words("informed_passive"):
+            continue
+        found.spans.append((org.start, involvement.end))
+    for hit in dedupe(doc.hits_of("customer_comms")):
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        if any(
+            m.key in _words("ask_modals")
+            for m in doc.in_range("modal", doc.clause_start(hit.start), hit.start)
+        ):
+            continue
+        found.spans.append((hit.start, hit.end))
+    return found

@@ -1,0 +1,243 @@
+"""One answer, analysed once: sentences, clauses and every lexicon hit.
+
+All regexes run on ``low``, a lower-cased copy of the answer with exactly the same
+length, so every span found maps back to the original text unchanged:
+``text[start:end]`` is always the evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+
+from coach.scoring import lexicon
+from coach.scoring.lexicon import Hit
+
+# A sentence ends at . ! ? (with closing quotes/brackets) before whitespace or the
+# end, or at a line break (bullets and status templates put one statement per line).
+_SENTENCE_END = re.compile(r"[.!?\n][.!?]*[\"'”’)\]]*")
+#: How far (in characters) any context check looks from a position.
+CONTEXT = 300
+
+
+@functools.cache
+def _abbreviations() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Abbreviations whose full stop does not end a sentence, and their endings."""
+    words = frozenset(lexicon.lists("abbreviations"))
+    return words, tuple(words) + tuple(w + "." for w in words)
+
+
+# Punctuation that separates clauses inside a sentence.
+_CLAUSE_PUNCT = re.compile(r"[;()\[\]—–,:\-]")
+# Regular past tense and participles end in -ed (some -ed words look forward or are
+# adjectives of state: lexicon.yaml not_past_ed).
+_ED = re.compile(r"ed(?![\w'’])")
+_WORD_BEFORE = re.compile(r"[a-z]+$")
+
+
+@functools.cache
+def _not_past() -> frozenset[str]:
+    return frozenset(lexicon.lists("not_past_ed"))
+
+
+def _past_tense_starts(low: str) -> list[int]:
+    """Starts of regular past-tense words (found from their "-ed" ending: fast)."""
+    out: list[int] = []
+    not_past = _not_past()
+    for match in _ED.finditer(low):
+        end = match.end()
+        word = _WORD_BEFORE.search(low, max(0, end - 24), end)
+        if word is None or len(word.group()) < 4 or word.group() in not_past:
+            continue
+        start = word.start()
+        if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "'’"):
+            continue
+        out.append(start)
+    return out
+
+
+def lower_aligned(text: str) -> str:
+    """``text.lower()`` with the same length and character positions as ``text``."""
+    low = text.lower()
+    if len(low) == len(text):
+        # No character lower-cases to nothing, so equal length means aligned.
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class Doc:
+    """An answer with its sentences, clause boundaries and lexicon hits."""
+
+    __slots__ = (
+        "_clause_bounds",
+        "_seg_bounds",
+        "by_cat",
+        "low",
+        "past_starts",
+        "questions",
+        "sent_starts",
+        "sentences",
+        "starts_by_cat",
+        "text",
+        "words",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = lower_aligned(text)
+        self.words = len(text.split())
+        self.sentences = _split_sentences(self.low)
+        self.sent_starts = [s for s, _ in self.sentences]
+        self.questions = frozenset(
+            i for i, (s, e) in enumerate(self.sentences) if self.low[s:e].rstrip().endswith("?")
+        )
+        self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
+        self.starts_by_cat = {cat: [h.start for h in hs] for cat, hs in self.by_cat.items()}
+        self.past_starts = _past_tense_starts(self.low)
+        bounds = set(self.sent_starts)
+        seg = set(self.sent_starts)
+        low = self.low
+        n = len(low)
+        for match in _CLAUSE_PUNCT.finditer(low):
+            end = match.end()
+            ch = low[end - 1]
+            if ch in ",:" and end < n and low[end].isdigit():
+                continue  # "1,200", "10:15"
+            if ch == "-" and not (
+                end < n and low[end].isspace() and end > 1 and low[end - 2].isspace()
+            ):
+                continue  # "rate-limited"; only a spaced dash splits
+            bounds.add(end)
+            if ch == ";":
+                seg.add(end)
+        for hit in self.by_cat.get("clause_break", ()):
+            bounds.add(hit.start)
+        self._clause_bounds = sorted(bounds)
+        self._seg_bounds = sorted(seg)
+
+    # -- positions ---------------------------------------------------------------
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect_right(self.sent_starts, pos) - 1)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        if not self.sentences:
+            return 0, len(self.text)
+        return self.sentences[self.sentence_index(pos)]
+
+    def is_question(self, pos: int) -> bool:
+        return bool(self.sentences) and self.sentence_index(pos) in self.questions
+
+    # Context windows never reach further than CONTEXT characters from the position
+    # asked about, so a 100,000-character line without punctuation stays linear.
+
+    def clause_start(self, pos: int) -> int:
+        """Start of the clause holding ``pos`` (punctuation and conjunctions split clauses)."""
+        i = bisect_right(self._clause_bounds, pos) - 1
+        return max(self._clause_bounds[i] if i >= 0 else 0, pos - CONTEXT)
+
+    def clause_end(self, pos: int) -> int:
+        i = bisect_right(self._clause_bounds, pos)
+        end = self._clause_bounds[i] if i < len(self._clause_bounds) else len(self.text)
+        return min(end, self.sentence_span(pos)[1], pos + CONTEXT)
+
+    def segment_start(self, pos: int) -> int:
+        """Start of the sentence part holding ``pos`` (sentences split at semicolons)."""
+        i = bisect_right(self._seg_bounds, pos) - 1
+        return max(self._seg_bounds[i] if i >= 0 else 0, pos - CONTEXT)
+
+    def segment_end(self, pos: int) -> int:
+        i = bisect_right(self._seg_bounds, pos)
+        end = self._seg_bounds[i] if i < len(self._seg_bounds) else len(self.text)
+        return min(end, self.sentence_span(pos)[1], pos + CONTEXT)
+
+    def window(self, pos: int) -> tuple[int, int]:
+        """The sentence holding ``pos``, clipped to CONTEXT characters either side."""
+        start, end = self.sentence_span(pos)
+        return max(start, pos - CONTEXT), min(end, pos + CONTEXT)
+
+    # -- category queries --------------------------------------------------------
+
+    def hits_of(self, cat: str) -> list[Hit]:
+        return self.by_cat.get(cat, [])
+
+    def any_in(self, cat: str, lo: int, hi: int) -> bool:
+        """Whether a hit of ``cat`` starts in ``[lo, hi)``."""
+        starts = self.starts_by_cat.get(cat)
+        if not starts:
+            return False
+        i = bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi
+
+    def in_range(self, cat: str, lo: int, hi: int) -> list[Hit]:
+        """Hits of ``cat`` starting in ``[lo, hi)``, in order."""
+        starts = self.starts_by_cat.get(cat)
+        if not starts:
+            return []
+        i = bisect_left(starts, lo)
+        j = bisect_left(starts, hi, i)
+        return self.by_cat[cat][i:j]
+
+    def last_before(self, cat: str, lo: int, pos: int) -> Hit | None:
+        found = self.in_range(cat, lo, pos)
+        return found[-1] if found else None
+
+    def first_after(self, cat: str, pos: int, hi: int) -> Hit | None:
+        found = self.in_range(cat, pos, hi)
+        return found[0] if found else None
+
+    def negated(self, pos: int, lo: int | None = None, window: int = 48) -> bool:
+        """A negator shortly before ``pos`` in its clause (and not "not only")."""
+        start = max(self.clause_start(pos) if lo is None else lo, pos - window)
+        for hit in self.in_range("negator", start, pos):
+            if not self.any_in("neg_exception", hit.start, hit.start + 1):
+                return True
+        return False
+
+    def past_ed(self, lo: int, hi: int) -> list[int]:
+        """Start positions of regular past-tense words in ``[lo, hi)``."""
+        i = bisect_left(self.past_starts, lo)
+        j = bisect_left(self.past_starts, hi, i)
+        return self.past_starts[i:j]
+
+
+def _split_sentences(low: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(low)
+    abbreviations, ends = _abbreviations()
+    for match in _SENTENCE_END.finditer(low):
+        end = match.end()
+        if low[match.start()] != "\n" and end < n and not low[end].isspace():
+            continue  # "1.2", "e.g.x", "v2.3": not followed by a space
+        dot = match.start()
+        if low[dot] == "." and low.endswith(ends, max(start, dot - 8), dot):
+            # "e.g.", "a.m.": not a sentence end if the abbreviation is a whole word.
+            word = low[max(start, dot - 8) : dot].rsplit(None, 1)
+            if word and word[-1].rstrip(".") in abbreviations:
+                continue
+        _add_span(low, start, end, spans)
+        start = end
+    _add_span(low, start, len(low), spans)
+    return spans
+
+
+def _add_span(low: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    part = low[start:end]
+    stripped = part.strip()
+    if stripped:
+        start += len(part) - len(part.lstrip())
+        spans.append((start, start + len(stripped)))
+
+
+def dedupe(hits: Iterable[Hit]) -> list[Hit]:
+    """Hits without overlaps, keeping the earliest (and longest at a position)."""
+    out: list[Hit] = []
+    last_end = -1
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.start >= last_end:
+            out.append(hit)
+            last_end = hit.end
+    return out
