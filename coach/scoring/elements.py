@@ -566,6 +566,28 @@ def _caused_by_us(doc: Doc, cs: int, pos: int) -> bool:
     return doc.any_in("incident", s_start, cs)
 
 
+_PHRASE_WORD = re.compile(r"\s+([\w'’$%.,\-]+)")
+
+
+def _phrase_end(doc: Doc, end: int, words: int = 4) -> int:
+    """Extend evidence over the object of a verb ("paused" -> "paused the bridge"),
+    up to ``words`` words, stopping at the clause end and at words that start a new
+    part ("at 09:12", "because", "and")."""
+    limit = doc.clause_end(end)
+    stops = _words("phrase_stops")
+    for _ in range(words):
+        match = _PHRASE_WORD.match(doc.low, end, limit)
+        if match is None:
+            break
+        word = match.group(1).rstrip(".,")
+        if not word or word in stops or not word[0].isalnum():
+            break
+        end = match.start(1) + len(word)
+        if match.group(1) != word:
+            break
+    return end
+
+
 def _mitigation(doc: Doc) -> Found:
     found = Found()
     low = doc.low
@@ -597,7 +619,9 @@ def _mitigation(doc: Doc) -> Found:
             if not fragment or doc.any_in("modal", hit.end, hit.end + 24):
                 continue
         agent = _agent_before(doc, cs, hit.start)
-        if "act_needs_agent" in hit.cats and not (agent or passive):
+        # "Traffic has failed over to us-west": a destination shows it was steered.
+        steered = hit.key in _words("destination_verbs") and low.startswith(" to ", hit.end)
+        if "act_needs_agent" in hit.cats and not (agent or passive or steered):
             continue
         if "mover" in hit.cats and not doc.any_in(
             "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
@@ -605,7 +629,7 @@ def _mitigation(doc: Doc) -> Found:
             continue
         if not agent and not passive and doc.any_in("cause_subject", cs, hit.start):
             continue
-        found.spans.append((hit.start, hit.end))
+        found.spans.append((hit.start, _phrase_end(doc, hit.end)))
     for hit in doc.hits_of("mitigation_header"):
         span = _header_content(doc, hit)
         if span is not None:

@@ -178,8 +178,10 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
             out.append(Entity("label", s, e, 0.0, 0.0, "ident"))
             continue
         core = m.group("core")
-        value = parse_number(core)
+        value = parse_number(core) if len(core) <= 20 else None
         if value is None:
+            # More digits than any real figure: an id or junk, not a quantity.
+            out.append(Entity("other", s, e, 0.0, 0.0, "long"))
             continue
         unit = ""
         att = m.group("att")
@@ -205,7 +207,7 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
         if m.group("range"):
             rng = _RANGE_HEAD.sub("", m.group("range"))
             ratt = _RANGE_ATT.search(rng)
-            rval = parse_number(rng[: ratt.start()] if ratt else rng)
+            rval = parse_number(rng[: ratt.start()] if ratt else rng) if len(rng) <= 24 else None
             if rval is not None:
                 if ratt and ratt.group() in mults:
                     rval *= mults[ratt.group()]
