@@ -355,3 +355,32 @@ def test_lone_surrogates_from_a_broken_paste_round_trip(store: SessionStore) -> 
 
 def test_transcript_model_is_what_the_store_returns(store: SessionStore) -> None:
     assert isinstance(store.get(store.create(transcript())), Transcript)
+
+
+def test_stats_agree_with_the_pure_function_and_limit_the_trend(store: SessionStore) -> None:
+    import random
+
+    from coach.store.records import scenario_stats
+
+    rng = random.Random(3)
+    for i in range(60):
+        store.create(
+            transcript(
+                scenario_id=rng.choice(["a", "b", "c"]),
+                title=f"title {i}",
+                started=BASE + timedelta(minutes=i),
+                status=rng.choice(["finished", "finished", "abandoned", "unfinished"]),
+                overall=rng.randint(0, 100),
+            )
+        )
+    summaries = sorted(store.list(), key=lambda s: s.started_at)
+    expected = scenario_stats(
+        (s.scenario, s.title, s.status, s.overall, s.started_at) for s in summaries
+    )
+    assert store.stats() == expected
+    newest = {s.scenario: s for s in summaries}
+    for scenario, stats in store.stats(trend_points=4).items():
+        assert stats.trend == expected[scenario].trend[-4:]
+        assert stats.best == expected[scenario].best  # over every finished session
+        assert stats.title == newest[scenario].title
+        assert stats.latest_at == newest[scenario].started_at

@@ -48,7 +48,6 @@ from coach.store.records import (
     ScenarioStats,
     SessionSummary,
     Status,
-    scenario_stats,
 )
 
 if TYPE_CHECKING:
@@ -431,19 +430,52 @@ class SessionStore:
         )
         return [_summary(row) for row in rows]
 
-    def stats(self) -> dict[str, ScenarioStats]:
-        """Per scenario id: attempts, last and best finished score, and the trend."""
-        rows = self._read(
-            "read statistics",
-            lambda c: c.execute(
-                "SELECT scenario_id, status, overall, started_at FROM sessions "
-                "ORDER BY started_at, id"
-            ).fetchall(),
-        )
-        return scenario_stats(
-            (scenario, status, int(overall), _parse(started))
-            for scenario, status, overall, started in rows
-        )
+    def stats(self, trend_points: int | None = None) -> dict[str, ScenarioStats]:
+        """Per scenario id: attempts, last and best finished score, and the trend
+        (the last ``trend_points`` finished scores, or all of them). SQLite does
+        the counting, so this stays fast with thousands of sessions."""
+        limit = -1 if trend_points is None else max(1, trend_points)
+
+        def read(conn: sqlite3.Connection) -> tuple[builtins.list[Any], builtins.list[Any]]:
+            totals = conn.execute(
+                "SELECT scenario_id, count(*), sum(status = 'finished'), "
+                "max(CASE WHEN status = 'finished' THEN overall END), max(started_at), "
+                "(SELECT scenario_title FROM sessions AS newest "
+                " WHERE newest.scenario_id = sessions.scenario_id "
+                " ORDER BY started_at DESC, id DESC LIMIT 1) "
+                "FROM sessions GROUP BY scenario_id"
+            ).fetchall()
+            trends = conn.execute(
+                "SELECT scenario_id, overall, started_at FROM ("
+                " SELECT scenario_id, overall, started_at, row_number() OVER ("
+                "  PARTITION BY scenario_id ORDER BY started_at DESC, id DESC) AS recent"
+                " FROM sessions WHERE status = 'finished')"
+                " WHERE ? < 0 OR recent <= ? ORDER BY scenario_id, started_at, recent DESC",
+                (limit, limit),
+            ).fetchall()
+            return totals, trends
+
+        totals, trend_rows = self._read("read statistics", read)
+        trends: dict[str, builtins.list[int]] = {}
+        last_at: dict[str, str] = {}
+        for scenario, overall, started in trend_rows:
+            trends.setdefault(scenario, []).append(int(overall))
+            last_at[scenario] = started
+        out: dict[str, ScenarioStats] = {}
+        for scenario, attempts, finished, best, latest, title in totals:
+            trend = trends.get(scenario, [])
+            out[scenario] = ScenarioStats(
+                scenario=scenario,
+                attempts=int(attempts),
+                finished=int(finished or 0),
+                last=trend[-1] if trend else None,
+                best=int(best) if best is not None else None,
+                last_at=_parse(last_at[scenario]) if scenario in last_at else None,
+                trend=trend,
+                title=str(title),
+                latest_at=_parse(latest),
+            )
+        return out
 
     def ids(self) -> builtins.list[str]:
         rows = self._read(

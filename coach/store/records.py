@@ -65,16 +65,26 @@ class ScenarioStats:
     last_at: datetime | None
     #: Overall scores of finished sessions, oldest first (the sparkline).
     trend: list[int] = field(default_factory=list)
+    #: The scenario's title as of its most recent session.
+    title: str = ""
+    #: When its most recent session (of any status) started.
+    latest_at: datetime | None = None
 
 
-def scenario_stats(rows: Iterable[tuple[str, str, int, datetime]]) -> dict[str, ScenarioStats]:
-    """Per scenario id, from ``(scenario, status, overall, started_at)`` rows
-    given oldest first (the store's :meth:`stats` and the History screen's trends)."""
+def scenario_stats(
+    rows: Iterable[tuple[str, str, str, int, datetime]],
+) -> dict[str, ScenarioStats]:
+    """Per scenario id, from ``(scenario, title, status, overall, started_at)``
+    rows given oldest first (the store's :meth:`stats` and the History screen's trends)."""
     attempts: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    latest: dict[str, datetime] = {}
     trends: dict[str, list[int]] = {}
     last_at: dict[str, datetime] = {}
-    for scenario, status, overall, started in rows:
+    for scenario, title, status, overall, started in rows:
         attempts[scenario] = attempts.get(scenario, 0) + 1
+        titles[scenario] = title
+        latest[scenario] = started
         trend = trends.setdefault(scenario, [])
         if status == "finished":
             trend.append(overall)
@@ -88,6 +98,8 @@ def scenario_stats(rows: Iterable[tuple[str, str, int, datetime]]) -> dict[str, 
             best=max(trends[scenario]) if trends[scenario] else None,
             last_at=last_at.get(scenario),
             trend=trends[scenario],
+            title=titles[scenario],
+            latest_at=latest[scenario],
         )
         for scenario, count in attempts.items()
     }

@@ -7,14 +7,16 @@ marked. The numbers come from the store (:mod:`coach.store`) and the
 comparison from :func:`coach.store.compare.compare`; this screen only lays
 them out.
 
-Sorting and filtering cover every stored session; the table shows the first
-:data:`SHOWN_ROWS` of the result, because a Textual ``DataTable`` measures
-every cell it holds and ten thousand rows would take seconds to appear.
+Sorting and filtering cover every stored session; the table holds the result
+:data:`CHUNK` rows at a time and adds more as the cursor nears its end, because
+a Textual ``DataTable`` measures every cell it holds and ten thousand rows would
+take seconds to appear.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +29,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Sparkline, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.errors import CoachError
 from coach.store.records import ScenarioStats, SessionSummary, scenario_stats
@@ -43,14 +46,23 @@ if TYPE_CHECKING:
 
 Format = Literal["md", "html", "json"]
 
-#: Rows in the table at once; sorting and filtering still cover every session.
-SHOWN_ROWS = 500
+#: Rows added to the table at a time (more as the cursor nears the end);
+#: sorting and filtering cover every session.
+CHUNK = 60
+#: The next chunk is added when the cursor comes this close to the last row.
+CHUNK_MARGIN = 10
 #: Finished sessions drawn in a scenario's trend (the most recent ones).
 TREND_POINTS = 30
+#: Characters of a scenario title in the trends panel.
+TREND_TITLE = 32
+#: Bar heights, lowest to highest.
+SPARKS = "▁▂▃▄▅▆▇█"
 #: Scenarios in the trends panel (those practised most recently first).
-TREND_ROWS = 12
+TREND_ROWS = 5
 #: Below this width the table drops its Role column so it fits 80 columns.
 WIDE = 100
+#: Seconds of no typing before the filter is applied.
+FILTER_PAUSE = 0.15
 #: A very long answer is cut here in the comparison (exports carry all of it).
 ANSWER_PREVIEW_CHARS = 2_000
 
@@ -74,6 +86,7 @@ SORTS: dict[str, SortKey] = {
 }
 #: What ``s`` steps through.
 SORT_CYCLE = ("started", "overall", "scenario", "status")
+_SPLIT = re.compile(r"[\W_]+")
 STATUS_STYLE = {"finished": "", "unfinished": "bold", "abandoned": "dim"}
 
 
@@ -85,17 +98,46 @@ def _text(value: str, width: int | None = None, style: str = "") -> Text:
     return text
 
 
+def _words(text: str) -> str:
+    """Lower-case words, each preceded by a space (so `" fin" in` tests a word start)."""
+    return " " + " ".join(_SPLIT.split(strip_terminal(text).lower()))
+
+
 def _when(moment: datetime) -> str:
     t = moment.astimezone()
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
 
 
-class TrendRow(Horizontal):
-    """One scenario's title, its score sparkline, and last/best/attempts."""
+def sparkline(values: list[int]) -> Content:
+    """Scores 0 to 100 as bars on that absolute scale (so 80 -> 82 looks like the
+    small step it is), each coloured by how good it is."""
+    if not values:
+        return Content.styled("·", "dim")
+    top = len(SPARKS) - 1
+    return Content.assemble(
+        *((SPARKS[round(max(0, min(100, v)) * top / 100)], level_style(v, 100)) for v in values)
+    )
 
-    def __init__(self, stats: ScenarioStats, *children: Static | Sparkline) -> None:
-        super().__init__(*children, classes="trend")
-        self.stats = stats
+
+def trend_line(stats: ScenarioStats) -> Content:
+    """``Title  ▃▅▆█  last 90  best 90  5 attempts`` for one scenario."""
+    title = _text(stats.title or stats.scenario, TREND_TITLE).plain
+    if stats.finished:
+        summary = Content.assemble(
+            ("  last ", "dim"),
+            (str(stats.last), f"bold {level_style(stats.last or 0, 100)}"),
+            ("  best ", "dim"),
+            (str(stats.best), "bold"),
+        )
+    else:
+        summary = Content.styled("  no finished session yet", "dim")
+    attempts = f"  {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}"
+    return Content.assemble(
+        f"{title:<{TREND_TITLE}} ",
+        sparkline(stats.trend[-TREND_POINTS:]),
+        summary,
+        (attempts, "dim"),
+    )
 
 
 class HistoryScreen(Screen[None]):
@@ -134,7 +176,6 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.sessions: list[SessionSummary] = []
         self.shown: list[SessionSummary] = []
-        self.matching = 0
         self.sort_column = "started"
         self.descending = True
         self.marked: list[str] = []
@@ -143,9 +184,17 @@ class HistoryScreen(Screen[None]):
         self._filter = ""
         self._suspended = False
         self._narrow: bool | None = None
-        #: Set once the table and trends show the stored sessions (tests and the
-        #: benchmark wait on it).
+        #: The scenarios whose trend is drawn, most recently practised first.
+        self.trends: list[ScenarioStats] | None = None
+        self._store_stats: dict[str, ScenarioStats] = {}
+        self._matches: list[SessionSummary] = []
+        self._total = 0
+        self._columns_shown: list[tuple[str, str, int]] = []
+        self._typing: Timer | None = None
+        #: Set once the table shows the newest sessions and the trends are drawn.
         self.ready = asyncio.Event()
+        #: Set once every summary is read (a sort, a filter or scrolling down reads them).
+        self.all_loaded = asyncio.Event()
 
     @property
     def coach(self) -> CoachApp:
@@ -154,10 +203,10 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder="Filter: words that must all match scenario, role, status or id",
+            placeholder="Filter: scenario, role, status or id words (e.g. data unfinished)",
             id="filter",
         )
-        yield VerticalScroll(id="trends")
+        yield Static("", id="trends")
         yield Static("", id="history-status")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -182,27 +231,64 @@ class HistoryScreen(Screen[None]):
     # -- data ------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Read every session summary (a fast query: no transcripts) and show them."""
+        """Show the newest sessions and every scenario's trend (two small queries).
+        Every summary is read only when a sort, a filter or scrolling past the
+        newest needs them: ten thousand take longer than the first paint may."""
         store = self.coach.store.get()
-        sessions: list[SessionSummary] = []
+        newest: list[SessionSummary] = []
+        stats: dict[str, ScenarioStats] = {}
         if store is not None:
             try:
-                sessions = store.list()
+                newest = store.list(limit=CHUNK)
+                stats = store.stats(trend_points=TREND_POINTS)
             except CoachError as error:
                 self.notify(str(error), title="History", severity="error", markup=False)
-        self.sessions = sessions
-        self._by_id = {s.id: s for s in sessions}
-        self._haystack = {
-            s.id: f"{s.id} {s.scenario} {s.title} {s.role} {s.status}".lower() for s in sessions
-        }
-        self.marked = [m for m in self.marked if m in self._by_id]
+        self._set_sessions(newest)
+        self._store_stats = stats
+        self._total = sum(s.attempts for s in stats.values())
+        if self._total <= len(newest):
+            self.all_loaded.set()
+        else:
+            self.all_loaded.clear()
         self.refresh_view()
         self.ready.set()
 
+    def _ensure_all(self) -> None:
+        """Read every session summary, once per load (a fast query without transcripts)."""
+        if self.all_loaded.is_set():
+            return
+        store = self.coach.store.get()
+        if store is None:
+            return
+        try:
+            sessions = store.list()
+        except CoachError as error:
+            self.notify(str(error), title="History", severity="error", markup=False)
+            return
+        self._set_sessions(sessions)
+        self._total = len(sessions)
+        self.all_loaded.set()
+
+    def _set_sessions(self, sessions: list[SessionSummary]) -> None:
+        self.sessions = sessions
+        self._by_id = {s.id: s for s in sessions}
+        self._haystack = {}
+        self.marked = [m for m in self.marked if m in self._by_id]
+
+    def _words_of(self, s: SessionSummary) -> str:
+        words = self._haystack.get(s.id)
+        if words is None:  # built on the first filter, not on every load
+            words = self._haystack[s.id] = _words(
+                f"{s.id} {s.scenario} {s.title} {s.role} {s.status}"
+            )
+        return words
+
     def matches(self) -> list[SessionSummary]:
         """The sessions the filter lets through, in the chosen order."""
-        words = self._filter.lower().split()
-        rows = [s for s in self.sessions if all(w in self._haystack[s.id] for w in words)]
+        # Each word must start a word of the session's id, scenario, title, role or
+        # status: "fin" finds finished sessions, not unfinished ones.
+        words = _words(self._filter).split()
+        rows = [s for s in self.sessions if all(f" {w}" in self._words_of(s) for w in words)]
         # Newest first breaks ties in every order (Python's sort is stable).
         rows.sort(key=lambda s: s.started_at, reverse=True)
         if self.sort_column != "started":
@@ -211,13 +297,23 @@ class HistoryScreen(Screen[None]):
             rows.reverse()
         return rows
 
+    @property
+    def _default_view(self) -> bool:
+        """Newest first, unfiltered: exactly what the first query read."""
+        return not self._filter.strip() and self.sort_column == "started" and self.descending
+
     def refresh_view(self) -> None:
-        rows = self.matches()
-        self.matching = len(rows)
-        self.shown = rows[:SHOWN_ROWS]
+        if not self._default_view:
+            self._ensure_all()
+        self._matches = self.matches()
+        self.shown = self._matches[:CHUNK]
         self._fill_table()
-        self._fill_trends(rows)
+        self._fill_trends()
         self._show_status()
+
+    @property
+    def matching(self) -> int:
+        return len(self._matches)
 
     # -- the table ----------------------------------------------------------------------
 
@@ -245,8 +341,18 @@ class HistoryScreen(Screen[None]):
             if key == self.sort_column:
                 label = f"{label} {'▼' if self.descending else '▲'}"
             table.add_column(label, key=key, width=max(width, len(label)))
+        self._columns_shown = columns
+        self._add_rows(self.shown)
+        if current is not None and current in self._by_id:
+            index = next((i for i, s in enumerate(self.shown) if s.id == current), None)
+            if index is not None:
+                table.move_cursor(row=index, animate=False)
+
+    def _add_rows(self, sessions: list[SessionSummary]) -> None:
+        table = self.query_one("#sessions", DataTable)
+        columns = self._columns_shown
         widths = {key: width for key, _, width in columns}
-        for s in self.shown:
+        for s in sessions:
             cells = {
                 "mark": Text("●" if s.id in self.marked else " "),
                 "started": Text(_when(s.started_at)),
@@ -258,10 +364,17 @@ class HistoryScreen(Screen[None]):
                 "id": Text(s.id),
             }
             table.add_row(*(cells[key] for key, _, _ in columns), key=s.id)
-        if current is not None and current in self._by_id:
-            index = next((i for i, s in enumerate(self.shown) if s.id == current), None)
-            if index is not None:
-                table.move_cursor(row=index, animate=False)
+
+    def _more_rows(self) -> None:
+        """Append the next chunk of matching sessions to the table."""
+        if not self.all_loaded.is_set():
+            self._ensure_all()
+            self._matches = self.matches()
+        more = self._matches[len(self.shown) : len(self.shown) + CHUNK]
+        if more:
+            self.shown = self.shown + more
+            self._add_rows(more)
+            self._show_status()
 
     def _cursor_id(self) -> str | None:
         table = self.query_one("#sessions", DataTable)
@@ -271,15 +384,16 @@ class HistoryScreen(Screen[None]):
         return str(key.value) if key.value is not None else None
 
     def _show_status(self) -> None:
-        total = len(self.sessions)
+        total = self._total
         if not total:
             text = "No stored sessions yet: pick a scenario on Home and rehearse it."
         else:
             parts = [f"{total:,} session{'s' if total != 1 else ''}"]
             if self._filter.strip():
                 parts.append(f"{self.matching:,} match the filter")
-            if self.matching > len(self.shown):
-                parts.append(f"showing the first {len(self.shown):,}")
+            matching = self.matching if self.all_loaded.is_set() else total
+            if matching > len(self.shown):
+                parts.append(f"showing {len(self.shown):,} (↓ for more)")
             order = "▼" if self.descending else "▲"
             parts.append(f"sorted by {SORTS[self.sort_column].label} {order}")
             if self.marked:
@@ -289,56 +403,57 @@ class HistoryScreen(Screen[None]):
 
     # -- trends -----------------------------------------------------------------------
 
-    def _fill_trends(self, rows: list[SessionSummary]) -> None:
-        panel = self.query_one("#trends", VerticalScroll)
-        panel.remove_children()
-        chronological = sorted(rows, key=lambda s: s.started_at)
-        stats = scenario_stats(
-            (s.scenario, s.status, s.overall, s.started_at) for s in chronological
-        )
-        titles = {s.scenario: s.title for s in chronological}
-        latest = {s.scenario: s.started_at for s in chronological}
-        order = sorted(stats, key=lambda name: latest[name], reverse=True)[:TREND_ROWS]
-        panel.display = bool(order)
-        panel.mount_all(self._trend_row(stats[name], titles[name]) for name in order)
-
-    def _trend_row(self, stats: ScenarioStats, title: str) -> TrendRow:
-        points = stats.trend[-TREND_POINTS:]
-        if stats.finished:
-            summary = Content.assemble(
-                ("last ", "dim"),
-                (str(stats.last), f"bold {level_style(stats.last or 0, 100)}"),
-                ("  best ", "dim"),
-                (str(stats.best), "bold"),
-                (f"  {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}", "dim"),
+    def _fill_trends(self) -> None:
+        if self._filter.strip():
+            chronological = sorted(self._matches, key=lambda s: s.started_at)
+            stats = scenario_stats(
+                (s.scenario, s.title, s.status, s.overall, s.started_at) for s in chronological
             )
         else:
-            summary = Content.styled(f"no finished session · {stats.attempts} attempts", "dim")
-        line = Sparkline(points, summary_function=max, classes="trend-line")
-        line.styles.width = max(1, len(points))
-        line.tooltip = "Overall score of each finished session, oldest to newest"
-        return TrendRow(
-            stats,
-            Static(_text(title), classes="trend-title"),
-            line,
-            Static(summary, classes="trend-stats"),
-        )
+            stats = self._store_stats
+        order = sorted(
+            stats.values(), key=lambda st: (st.latest_at is not None, st.latest_at), reverse=True
+        )[:TREND_ROWS]
+        if order == self.trends:
+            return  # typing in the filter often leaves the trends as they are
+        self.trends = order
+        panel = self.query_one("#trends", Static)
+        panel.display = bool(order)
+        # One Static for every row: far cheaper to mount than a widget per scenario.
+        lines: list[Content | str] = []
+        for scenario in order:
+            if lines:
+                lines.append("\n")
+            lines.append(trend_line(scenario))
+        panel.update(Content.assemble(*lines))
 
     # -- events -----------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        # Refill once typing pauses: a refill of hundreds of rows per keystroke would lag.
         self._filter = event.value
-        self.refresh_view()
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(FILTER_PAUSE, self.refresh_view)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+            self._typing = None
+            self.refresh_view()
         self.query_one("#sessions", DataTable).focus()
 
     @on(DataTable.RowSelected, "#sessions")
     async def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             await self.open_session(str(event.row_key.value))
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self.shown) - CHUNK_MARGIN:
+            self._more_rows()
 
     @on(DataTable.HeaderSelected, "#sessions")
     def _header(self, event: DataTable.HeaderSelected) -> None:
