@@ -21,6 +21,7 @@ from coach.errors import CoachError
 #: Subcommand modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.scenario_cmds",
+    "coach.cli.run_cmds",
     "coach.cli.app_cmds",
     "coach.cli.store_cmds",
     "coach.cli.score_cmds",
