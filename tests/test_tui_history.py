@@ -331,3 +331,54 @@ async def test_an_empty_history_says_how_to_start(tmp_path: Path) -> None:
         assert "No stored sessions yet" in screen_text(app)
         await pilot.press("enter", "space", "e", "r")  # nothing to act on: nothing happens
         assert app.screen is screen
+
+
+def played(data: Path, answers: list[str]) -> str:
+    """A session of the fixture played by the engine and left unfinished, as the app saves it."""
+    from engine_fakes import load_fixture
+    from tui_support import demo_score, ticking_clock
+
+    from coach.engine.session import Session
+
+    session = Session.new(load_fixture("branching.yaml"), clock=ticking_clock(), scorer=demo_score)
+    session.begin()
+    for text in answers:
+        session.answer(text)
+    with SessionStore.open(data) as store:
+        return store.create(session.transcript)
+
+
+async def test_resume_continues_an_unfinished_session_at_its_question(tmp_path: Path) -> None:
+    from coach.tui.screens.rehearsal import RehearsalScreen
+
+    data = tmp_path / "data"
+    session_id = played(data, ["impact mitigation"])  # now at q2
+    app = make_app(tmp_path, data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot)
+        assert rows(screen) == [session_id]
+        await pilot.press("r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rehearsal = app.screen
+        assert isinstance(rehearsal, RehearsalScreen)
+        assert rehearsal.session.transcript.node == "q2"
+        assert [t.text for t in rehearsal.session.transcript.user_turns] == ["impact mitigation"]
+        assert "When is it fixed" in screen_text(app)
+
+
+async def test_enter_on_an_unfinished_session_resumes_it(tmp_path: Path) -> None:
+    from coach.tui.screens.rehearsal import RehearsalScreen
+
+    data = tmp_path / "data"
+    played(data, ["mitigation only"])  # no figure: the CEO asks q1 again
+    app = make_app(tmp_path, data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RehearsalScreen)
+        assert app.screen.session.transcript.node == "q1"
