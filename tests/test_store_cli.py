@@ -301,3 +301,75 @@ def test_delete_without_a_terminal_or_yes_refuses(data_dir: Path) -> None:
     assert "add --yes" in out.stderr and out.stderr.count("\n") == 1
     with SessionStore.open(data_dir) as store:
         assert store.summary(ids["finished"]).status == "finished"
+
+
+# -- coach run --save -------------------------------------------------------------------
+
+FIXTURE = Path(__file__).parent / "fixtures" / "engine" / "branching.yaml"
+ANSWERS = [
+    "Checkout failed for 1,200 customers from 13:20; we rolled back at 14:05 and it works again.",
+    "It will be fixed by 18:00 today, and I will update you at 16:00.",
+]
+
+
+def answers_file(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(ANSWERS))
+    return path
+
+
+def test_run_save_stores_the_headless_session(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "run", str(FIXTURE), "--answers", str(answers_file(tmp_path)), "--save", "--json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    session_id = result["session_id"]
+    [row] = json.loads(run(capsys, "history", "--json")[1])
+    assert row["id"] == session_id
+    assert (row["scenario"], row["status"], row["overall"]) == (
+        "engine-branching",
+        result["status"],
+        result["overall"],
+    )
+    with SessionStore.open(data_dir) as store:
+        stored = store.get(session_id)
+    assert [t.text for t in stored.user_turns] == ANSWERS
+    code, out, _ = run(
+        capsys, "run", str(FIXTURE), "--answers", str(answers_file(tmp_path)), "--save"
+    )
+    assert code == 0 and "Saved as session " in out
+    assert len(json.loads(run(capsys, "history", "--json")[1])) == 2
+
+
+def test_run_without_save_stores_nothing(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "run", str(FIXTURE), "--answers", str(answers_file(tmp_path)), "--json"
+    )
+    assert code == 0 and "session_id" not in json.loads(out)
+    assert not data_dir.exists()
+
+
+def test_run_save_that_fails_still_prints_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, out, err = run(
+        capsys,
+        "run",
+        str(FIXTURE),
+        "--answers",
+        str(answers_file(tmp_path)),
+        "--save",
+        "--json",
+        "--data-dir",
+        str(blocker / "data"),
+    )
+    assert code == 1
+    assert json.loads(out)["overall"] >= 0  # the scored run is complete
+    assert err.count("\n") == 1 and "the run was not saved: cannot create the data directory" in err
