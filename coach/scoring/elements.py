@@ -43,15 +43,23 @@ _TERMINAL_AFTER = re.compile(
     r"|affected|impacted|overall|at the moment|right now|this morning|yesterday|as of"
     r"|to date|since|a day|an hour|per day|per hour|each day)"
 )
-_PREP = re.compile(
-    r"(?<![\w'’])(?P<prep>no later than|in the next|within the next|over the next|for the next"
-    r"|in another|for another|for the last|for the past|over the last|over the past"
-    r"|during the last|in the last|in the past|eta(?:\s+(?:is|of|for [a-z ]{1,20}?(?:is|:)))?:?"
-    r"|by|before|within|in|until|till|at|on|around|from|for|after|since|over|every|under"
-    r"|another|to)"
-    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|~|an estimated|the next|another"
-    r"|just|less than|no more than|up to|at most|maybe|only|at least|the|an?))?\s*~?\s*$"
-)
+
+
+@functools.cache
+def _prep_regex() -> re.Pattern[str]:
+    """The preposition before a time, then filler words: "within about", "in the next".
+
+    It starts with the prepositions themselves (a trie, no look-behind) so the engine
+    skips quickly to candidates; the caller checks the word boundary.
+    """
+    preps = lexicon.trie_regex(lexicon.lists("time_prepositions"))
+    fillers = lexicon.trie_regex(lexicon.lists("time_fillers"))
+    return re.compile(
+        r"(?P<prep>" + preps + r"|eta\s+(?:is|of|for [a-z ]{1,20}?(?:is|:)))(?P<colon>:?)"
+        r"(?:\s+(?:" + fillers + r"))?\s*~?\s*$"
+    )
+
+
 _BARE_HOUR = re.compile(
     r"\s*(?:o['’]?clock|[.,;:!?)]|$|and(?![\w])|or(?![\w])|today|tonight|tomorrow|this|then"
     r"|sharp|at the latest|latest|with|to(?![\w]))"
@@ -69,6 +77,10 @@ _DONE_CATS = ("act_done", "act_doing", "mitigation_state")
 def _words(name: str) -> frozenset[str]:
     """A closed word class from data/lexicon.yaml, as a set."""
     return frozenset(lexicon.lists(name))
+
+
+def _inside_word(low: str, pos: int) -> bool:
+    return pos > 0 and (low[pos - 1].isalnum() or low[pos - 1] in "_'’")
 
 
 def _prev_words(low: str, pos: int, n: int = 4) -> list[str]:
@@ -429,8 +441,15 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         return none
     seg_lo = doc.segment_start(t.start)
     seg_hi = doc.segment_end(t.start)
-    prep_match = _PREP.search(doc.low, max(seg_lo, t.start - 40), t.start)
-    prep = prep_match.group("prep") if prep_match else ""
+    prep_match = _prep_regex().search(doc.low, max(seg_lo, t.start - 40), t.start)
+    if prep_match is not None and _inside_word(doc.low, prep_match.start()):
+        # "begin 5" is not "in 5": look again after that letter.
+        prep_match = _prep_regex().search(doc.low, prep_match.start() + 1, t.start)
+        if prep_match is not None and _inside_word(doc.low, prep_match.start()):
+            prep_match = None
+    prep = lexicon.norm(prep_match.group("prep")) if prep_match else ""
+    if prep.startswith("eta "):
+        prep = "eta"
     ev_start = prep_match.start() if prep_match else t.start
     forward_preps, past_preps = _prep_sets()
     if prep in past_preps or _AGO.match(doc.low, t.end) or prep == "every":
@@ -440,7 +459,9 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
     if t.kind == "duration" and _OF_EVENT.match(doc.low, t.end):
         return none
     for cat in ("filler", "forward_marker", "teeup"):
-        if any(h.end > t.start for h in doc.in_range(cat, max(0, t.start - 40), t.start + 1)):
+        # Inside a filler or a marker phrase ("at the end of the day", "from next week").
+        around = doc.last_before(cat, t.start - 40, t.start + 1)
+        if around is not None and around.end > t.start:
             return none
     tense = _tense(doc, seg_lo, seg_hi, t.start, t.end)
     if tense == "past":

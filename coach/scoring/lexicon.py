@@ -291,6 +291,7 @@ class Scanner:
             k: tuple(sorted(v)) for k, v in by_key.items()
         }
         self.patterns = tuple(pats)
+        self.pattern_cats = tuple(frozenset((p.category,)) for p in pats)
         self.heads: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in heads.items()}
         # Single words with categories, no shorter prefix and no pattern: the fast path.
         self.simple: dict[str, tuple[str, ...]] = {
@@ -313,6 +314,8 @@ class Scanner:
             )
             if shorter:
                 self.prefixes[key] = shorter
+        # Words that can start a phrase: only those are worth a look inside a longer match.
+        first_words = {key.split(" ", 1)[0] for key in self.cats}
         for key in self.cats:
             shorter = self.prefixes.get(key, ())
             prefix_hits = tuple(
@@ -323,7 +326,11 @@ class Scanner:
             head_indices = tuple(
                 dict.fromkeys(i for k in (key, *shorter) for i in self.heads.get(k, ()))
             )
-            inner = tuple(i + 1 for i, ch in enumerate(key) if ch == " ")
+            inner = tuple(
+                i + 1
+                for i, ch in enumerate(key)
+                if ch == " " and key[i + 1 :].split(" ", 1)[0] in first_words
+            )
             self.records[key] = (
                 self.cat_tuples[key],
                 self.cats[key],
@@ -424,7 +431,7 @@ class Scanner:
                 pat = patterns[index]
                 m = pat.regex.match(low, start)
                 if m is not None:
-                    found = Hit(start, m.end(), norm(m.group()), frozenset((pat.category,)))
+                    found = Hit(start, m.end(), norm(m.group()), self.pattern_cats[index])
                     by_cat.setdefault(pat.category, []).append(found)
             for offset in inner_offsets:
                 heappush(pending, start + offset)

@@ -278,9 +278,13 @@ def _too_long(doc: Doc, budget: int | None) -> list[RawFlag]:
     tolerance = float(spec("too_long")["tolerance"])
     if doc.words <= budget * (1 + tolerance):
         return []
-    words = list(_TOKEN.finditer(doc.text))
-    start = words[budget].start() if len(words) > budget else 0
-    end = words[-1].end()
+    # The flag covers the words past the budget: from word number budget+1 to the end.
+    start = 0
+    for index, word in enumerate(_TOKEN.finditer(doc.text)):
+        if index == budget:
+            start = word.start()
+            break
+    end = len(doc.text.rstrip())
     fields = {
         "words": doc.words,
         "seconds": round(doc.words * 60 / WORDS_PER_MINUTE),

@@ -94,7 +94,8 @@ class Doc:
             i for i, (s, e) in enumerate(self.sentences) if self.low[s:e].rstrip().endswith("?")
         )
         self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
-        self.starts_by_cat = {cat: [h.start for h in hs] for cat, hs in self.by_cat.items()}
+        # Start positions per category, built on first use (for bisect).
+        self.starts_by_cat: dict[str, list[int]] = {}
         self.past_starts = _past_tense_starts(self.low)
         bounds = set(self.sent_starts)
         seg = set(self.sent_starts)
@@ -120,7 +121,8 @@ class Doc:
     # -- positions ---------------------------------------------------------------
 
     def sentence_index(self, pos: int) -> int:
-        return max(0, bisect_right(self.sent_starts, pos) - 1)
+        i = bisect_right(self.sent_starts, pos) - 1
+        return i if i > 0 else 0
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         if not self.sentences:
@@ -128,7 +130,7 @@ class Doc:
         return self.sentences[self.sentence_index(pos)]
 
     def is_question(self, pos: int) -> bool:
-        return bool(self.sentences) and self.sentence_index(pos) in self.questions
+        return bool(self.questions) and self.sentence_index(pos) in self.questions
 
     # Context windows never reach further than CONTEXT characters from the position
     # asked about, so a 100,000-character line without punctuation stays linear.
@@ -163,9 +165,18 @@ class Doc:
     def hits_of(self, cat: str) -> list[Hit]:
         return self.by_cat.get(cat, [])
 
+    def _starts(self, cat: str) -> list[int]:
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = [h.start for h in self.by_cat.get(cat, ())]
+            self.starts_by_cat[cat] = starts
+        return starts
+
     def any_in(self, cat: str, lo: int, hi: int) -> bool:
         """Whether a hit of ``cat`` starts in ``[lo, hi)``."""
         starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
         if not starts:
             return False
         i = bisect_left(starts, lo)
@@ -174,6 +185,8 @@ class Doc:
     def in_range(self, cat: str, lo: int, hi: int) -> list[Hit]:
         """Hits of ``cat`` starting in ``[lo, hi)``, in order."""
         starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
         if not starts:
             return []
         i = bisect_left(starts, lo)
@@ -181,12 +194,20 @@ class Doc:
         return self.by_cat[cat][i:j]
 
     def last_before(self, cat: str, lo: int, pos: int) -> Hit | None:
-        found = self.in_range(cat, lo, pos)
-        return found[-1] if found else None
+        """The last hit of ``cat`` starting in ``[lo, pos)``."""
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        j = bisect_left(starts, pos) - 1
+        return self.by_cat[cat][j] if j >= 0 and starts[j] >= lo else None
 
     def first_after(self, cat: str, pos: int, hi: int) -> Hit | None:
-        found = self.in_range(cat, pos, hi)
-        return found[0] if found else None
+        """The first hit of ``cat`` starting in ``[pos, hi)``."""
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        i = bisect_left(starts, pos)
+        return self.by_cat[cat][i] if i < len(starts) and starts[i] < hi else None
 
     def negated(self, pos: int, lo: int | None = None, window: int = 48) -> bool:
         """A negator shortly before ``pos`` in its clause (and not "not only")."""
@@ -232,11 +253,18 @@ def _add_span(low: str, start: int, end: int, spans: list[tuple[int, int]]) -> N
         spans.append((start, start + len(stripped)))
 
 
+def _start_longest(hit: Hit) -> tuple[int, int]:
+    return hit.start, -hit.end
+
+
 def dedupe(hits: Iterable[Hit]) -> list[Hit]:
     """Hits without overlaps, keeping the earliest (and longest at a position)."""
+    ordered = list(hits)
+    if len(ordered) < 2:
+        return ordered
     out: list[Hit] = []
     last_end = -1
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+    for hit in sorted(ordered, key=_start_longest):
         if hit.start >= last_end:
             out.append(hit)
             last_end = hit.end
