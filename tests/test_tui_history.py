@@ -176,6 +176,9 @@ async def test_mark_two_and_compare_them(tmp_path: Path) -> None:
         await pilot.press("space")
         assert screen.marked == [ids["strong"], ids["weak"]]
         assert f"marked: {ids['strong']}, {ids['weak']}" in screen_text(app)
+        assert f"{ids['strong']} ●" in screen_text(
+            app
+        ) and f"{ids['middling']} ●" not in screen_text(app)
         await pilot.press("c")
         await pilot.pause()
         compare = app.screen

@@ -321,14 +321,13 @@ class HistoryScreen(Screen[None]):
         narrow = self.size.width < WIDE if self.size.width else False
         self._narrow = narrow
         columns = [
-            ("mark", " ", 1),
             ("started", "Started", 16),
             ("scenario", "Scenario", 22 if narrow else 36),
             ("role", "Role", 12),
             ("status", "Status", 10),
             ("overall", "Score", 5),
             ("answers", "Ans", 3),
-            ("id", "Id", 6),
+            ("id", "Id", 8),
         ]
         return [c for c in columns if not (narrow and c[0] == "role")]
 
@@ -354,16 +353,22 @@ class HistoryScreen(Screen[None]):
         widths = {key: width for key, _, width in columns}
         for s in sessions:
             cells = {
-                "mark": Text("●" if s.id in self.marked else " "),
                 "started": Text(_when(s.started_at)),
                 "scenario": _text(s.title, widths["scenario"]),
                 "role": _text(s.role, 12),
                 "status": Text(s.status, style=STATUS_STYLE.get(s.status, "")),
                 "overall": Text(str(s.overall), justify="right"),
                 "answers": Text(str(s.answers), justify="right"),
-                "id": Text(s.id),
+                "id": self._id_cell(s.id),
             }
             table.add_row(*(cells[key] for key, _, _ in columns), key=s.id)
+
+    def _id_cell(self, session_id: str) -> Text:
+        """The id, with ● when marked for comparing (no column of its own: every
+        column costs paint time on every row)."""
+        if session_id in self.marked:
+            return Text.assemble(session_id, (" ●", "bold"))
+        return Text(session_id)
 
     def _more_rows(self) -> None:
         """Append the next chunk of matching sessions to the table."""
@@ -504,7 +509,7 @@ class HistoryScreen(Screen[None]):
             del self.marked[:-2]  # the two most recently marked
         table = self.query_one("#sessions", DataTable)
         for s in self.shown:
-            table.update_cell(s.id, "mark", Text("●" if s.id in self.marked else " "))
+            table.update_cell(s.id, "id", self._id_cell(s.id))
         self._show_status()
 
     async def action_resume(self) -> None:
