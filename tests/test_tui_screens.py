@@ -520,3 +520,16 @@ async def test_every_screen_is_readable_at_80x24_and_200x60(tmp_path: Path) -> N
             await settle(pilot)
             assert isinstance(app.screen, DebriefScreen)
             assert "Overall" in screen_text(app)
+
+
+def test_home_rows_cut_the_summary_on_a_whole_word() -> None:
+    from coach.tui.screens.home import TEASER_CHARS, _teaser
+
+    summary = (
+        "A configuration error in the 11:02 deployment stopped 91% of orders for 46 minutes "
+        "at the lunchtime peak: 3,100 failed orders worth $410,000. A rollback followed."
+    )
+    teaser = _teaser(summary)
+    assert len(teaser) <= TEASER_CHARS + 2 and teaser.endswith(" …")
+    assert "3,1" not in teaser
+    assert _teaser("Short.  Then more.") == "Short."

@@ -270,7 +270,11 @@ def _teaser(summary: str) -> str:
     text = " ".join(summary.split())
     end = text.find(". ")
     first = text if end < 0 else text[: end + 1]
-    return first if len(first) <= TEASER_CHARS else first[: TEASER_CHARS - 1].rstrip() + "…"
+    if len(first) <= TEASER_CHARS:
+        return first
+    cut = first[:TEASER_CHARS]
+    # End on a whole word, so a figure is never cut in half ("3,1…").
+    return cut[: cut.rfind(" ")].rstrip(" ,;:") + " …" if " " in cut else cut + "…"
 
 
 def _resume_prompt(summary: SessionSummary) -> Content:
