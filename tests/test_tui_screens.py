@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine_fakes import load_fixture
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from tui_support import ManualClock, make_app, notices, scenario_dir, screen_text, ticking_clock
 
 from coach.engine.session import Session
@@ -18,7 +18,7 @@ from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.prep import PrepScreen
 from coach.tui.screens.rehearsal import RehearsalScreen
-from coach.tui.widgets import AnswerBox
+from coach.tui.widgets import AnswerBox, Checklist
 
 SIZE = (100, 30)
 FIXTURE_ID = "engine-branching"
@@ -176,7 +176,7 @@ async def test_prep_shows_brief_checklist_glossary_and_focuses_start(tmp_path: P
             assert text in brief
         assert "Cause (known)" in brief
         assert "rollback" in str(screen.query_one("#glossary-text", Static).render())
-        checklist = screen.query_one("#checklist", SelectionList)
+        checklist = screen.query_one("#checklist", Checklist)
         checklist.focus()
         await pilot.press("space")
         assert checklist.selected == [0]

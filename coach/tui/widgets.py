@@ -6,8 +6,9 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TextArea
 
 #: The key that inserts a newline in the answer box. Enter sends the answer;
 #: terminals send ctrl+j as a plain line feed, so it works everywhere, while
@@ -64,3 +65,44 @@ class AnswerBox(TextArea):
     def action_newline(self) -> None:
         if not self.read_only:
             self.insert("\n")
+
+
+class Checklist(OptionList):
+    """Items to tick, each wrapped over as many lines as it needs (a SelectionList
+    cuts long items short). Enter or space ticks the highlighted item."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "select", "Tick", show=False, id="checklist.tick"),
+    ]
+
+    class Changed(Message):
+        """The set of ticked items changed."""
+
+        def __init__(self, checklist: Checklist) -> None:
+            super().__init__()
+            self.checklist = checklist
+
+        @property
+        def control(self) -> Checklist:
+            return self.checklist
+
+    def __init__(self, items: list[str], *, id: str | None = None) -> None:
+        self._items = items
+        self._ticked: set[int] = set()
+        super().__init__(*(self._prompt(i) for i in range(len(items))), id=id, markup=False)
+
+    @property
+    def selected(self) -> list[int]:
+        """Indexes of the ticked items, in order."""
+        return sorted(self._ticked)
+
+    def _prompt(self, index: int) -> Content:
+        mark = ("☑ ", "$text-success") if index in self._ticked else ("☐ ", "")
+        return Content.assemble(mark, self._items[index])
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        self._ticked ^= {index}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
+        self.post_message(self.Changed(self))

@@ -13,9 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, SelectionList, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from coach.tui.palette import PaletteCommand
+from coach.tui.widgets import Checklist
 
 if TYPE_CHECKING:
     from coach.scenario.model import Scenario
@@ -85,9 +86,8 @@ class PrepScreen(Screen[None]):
                     yield Static(self._brief(), id="brief-text")
                 with Vertical(id="prep-side"):
                     yield Static("Before you walk in", classes="section-title")
-                    yield SelectionList[int](
-                        *((item, index) for index, item in enumerate(s.checklist)),
-                        id="checklist",
+                    yield Checklist(
+                        [" ".join(item.split()) for item in s.checklist], id="checklist"
                     )
                     yield Static("Glossary", classes="section-title")
                     with VerticalScroll(id="glossary"):
@@ -123,13 +123,13 @@ class PrepScreen(Screen[None]):
         return Content.assemble(*parts).rstrip()
 
     def _count(self) -> None:
-        ticked = len(self.query_one("#checklist", SelectionList).selected)
+        ticked = len(self.query_one("#checklist", Checklist).selected)
         total = len(self.scenario.checklist)
         self.query_one("#checklist-count", Static).update(
             f"Checklist {ticked}/{total} ticked · Enter on Start begins"
         )
 
-    @on(SelectionList.SelectedChanged, "#checklist")
+    @on(Checklist.Changed, "#checklist")
     def _ticked(self) -> None:
         self._count()
 
@@ -144,7 +144,7 @@ class PrepScreen(Screen[None]):
         self.coach.go_home()
 
     def action_focus_checklist(self) -> None:
-        self.query_one("#checklist", SelectionList).focus()
+        self.query_one("#checklist", Checklist).focus()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [PaletteCommand("Start the meeting", self.scenario.title, self.action_start)]
