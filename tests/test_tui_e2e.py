@@ -98,6 +98,12 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         term.kill()
 
 
+def coach_command() -> list[str]:
+    """The installed ``coach`` script of this Python, else ``python -m coach``."""
+    script = Path(sys.executable).with_name("coach")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "coach"]
+
+
 def coach_env(tmp_path: Path) -> dict[str, str]:
     env = {
         "TERM": "xterm-256color",
@@ -122,9 +128,7 @@ def scenario_dir(tmp_path: Path) -> Path:
 
 def test_rehearse_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     command = [
-        sys.executable,
-        "-m",
-        "coach",
+        *coach_command(),
         "rehearse",
         SCENARIO,
         "--scenarios",
@@ -162,7 +166,7 @@ def test_rehearse_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None
 def test_ctrl_q_mid_session_then_resume_in_a_real_terminal(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    command = [sys.executable, "-m", "coach", "rehearse", SCENARIO, "--scenarios"]
+    command = [*coach_command(), "rehearse", SCENARIO, "--scenarios"]
     command += [str(scenario_dir(tmp_path)), "--no-typing-delay"]
     terminal.start(command, coach_env(tmp_path))
     terminal.wait_for(lambda s: "Start the meeting" in s)
@@ -184,7 +188,7 @@ def test_ctrl_q_mid_session_then_resume_in_a_real_terminal(
 
     # `coach rehearse --resume ID` continues at the follow-up, in a new terminal.
     terminal.fresh()
-    resume = [sys.executable, "-m", "coach", "rehearse", "--resume", summary.id]
+    resume = [*coach_command(), "rehearse", "--resume", summary.id]
     resume += ["--scenarios", str(tmp_path / "scenarios"), "--no-typing-delay"]
     terminal.start(resume, coach_env(tmp_path))
     terminal.wait_for(lambda s: FOLLOW_UP in s and VAGUE[:40] in s)
