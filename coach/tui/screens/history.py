@@ -144,6 +144,8 @@ class HistoryScreen(Screen[None]):
     """Past sessions: sort, filter, open, resume, export and compare."""
 
     CSS_PATH = "history.tcss"
+    # The table has focus from the start: a second focus change would rebuild the footer.
+    AUTO_FOCUS = "#sessions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="history.back", tooltip="Back"),
         Binding(
@@ -213,7 +215,6 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
-        self.query_one("#sessions", DataTable).focus()
 
     def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
         self._suspended = True
