@@ -274,7 +274,6 @@ class HistoryScreen(Screen[None]):
         self.sessions = sessions
         self._by_id = {s.id: s for s in sessions}
         self._haystack = {}
-        self.marked = [m for m in self.marked if m in self._by_id]
 
     def _words_of(self, s: SessionSummary) -> str:
         words = self._haystack.get(s.id)
