@@ -203,3 +203,12 @@ def test_ctrl_q_mid_session_then_resume_in_a_real_terminal(
     finally:
         store.close()
     assert [t.text for t in transcript.user_turns] == [VAGUE, STRONG[0]]
+
+
+def test_coach_alone_opens_home(terminal: Terminal, tmp_path: Path) -> None:
+    terminal.start(coach_command(), coach_env(tmp_path))
+    terminal.wait_for(lambda s: "Filter:" in s and "not rehearsed yet" in s)
+    terminal.key("F1")
+    terminal.wait_for(lambda s: "Keys" in s and "Everywhere" in s)
+    terminal.key("Escape", "C-q")
+    assert terminal.exit_code() == 0
