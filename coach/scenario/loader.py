@@ -20,6 +20,10 @@ Reading happens in three steps, each of which turns what it finds into
    values, and a specific hint when YAML 1.1 turned ``no`` into ``False``.
 
 The public functions never raise anything but :class:`ScenarioLoadError`.
+
+The same three steps read other YAML formats (incident briefs): describe the
+format with a :class:`YamlFormat` and call :func:`read_yaml` or
+:func:`parse_yaml_text`, which return a :class:`Parsed` with the validated model.
 """
 
 from __future__ import annotations
@@ -170,21 +174,56 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
+@dataclass(frozen=True)
+class YamlFormat:
+    """A YAML file format this module reads: what its files are called in
+    messages, what their top level looks like, and the model that validates them."""
+
+    kind: str
+    model: type[BaseModel]
+    #: Completes "a scenario is ...": what a valid file's top level is.
+    shape: str
+
+
+SCENARIO_FORMAT: Final = YamlFormat("scenario", Scenario, "a mapping starting with 'id:'")
+
+
+@dataclass
+class Parsed:
+    """The outcome of reading one file of any :class:`YamlFormat`: the validated
+    model when there were no errors."""
+
+    file: str
+    value: BaseModel | None
+    source: SourceMap
+    diagnostics: list[Diagnostic]
+
+
+def _loaded(parsed: Parsed) -> Loaded:
+    value = parsed.value if isinstance(parsed.value, Scenario) else None
+    return Loaded(parsed.file, value, parsed.source, parsed.diagnostics)
+
+
 # -- step 1: bytes -------------------------------------------------------------
 
 
 def read_path(path: str | os.PathLike[str], display: str | None = None) -> Loaded:
     """Read and check one file. Never raises."""
+    return _loaded(read_yaml(path, SCENARIO_FORMAT, display))
+
+
+def read_yaml(path: str | os.PathLike[str], fmt: YamlFormat, display: str | None = None) -> Parsed:
+    """Read and check one file of format ``fmt``. Never raises."""
     name = display or os.fspath(path)
     try:
-        return _read_path(Path(path), name)
+        return _read_path(Path(path), name, fmt)
     except Exception as error:  # the last guard; a test asserts S000 never appears
         return _internal(name, error)
 
 
-def _read_path(path: Path, name: str) -> Loaded:
-    def fail(code: str, message: str) -> Loaded:
-        return Loaded(name, None, SourceMap(), [Diagnostic.make(name, 0, 0, code, message)])
+def _read_path(path: Path, name: str, fmt: YamlFormat) -> Parsed:
+    def fail(code: str, message: str) -> Parsed:
+        return Parsed(name, None, SourceMap(), [Diagnostic.make(name, 0, 0, code, message)])
 
     try:
         st = path.stat()
@@ -193,11 +232,12 @@ def _read_path(path: Path, name: str) -> Loaded:
     except OSError as error:
         return fail("S001", f"cannot read it: {error.strerror or error}")
     if stat.S_ISDIR(st.st_mode):
-        return fail("S002", "is a directory; give a scenario file, or validate the directory")
+        tail = ", or validate the directory" if fmt is SCENARIO_FORMAT else ""
+        return fail("S002", f"is a directory; give a {fmt.kind} file{tail}")
     if not stat.S_ISREG(st.st_mode):
         return fail("S004", "is not a regular file (a device, pipe or socket?)")
     if st.st_size > MAX_BYTES:
-        return fail("S003", _too_large(st.st_size))
+        return fail("S003", _too_large(st.st_size, fmt.kind))
     try:
         with path.open("rb") as handle:
             # One byte more than allowed: the size may have changed since stat().
@@ -205,31 +245,36 @@ def _read_path(path: Path, name: str) -> Loaded:
     except OSError as error:
         return fail("S001", f"cannot read it: {error.strerror or error}")
     if len(data) > MAX_BYTES:
-        return fail("S003", _too_large(len(data)))
-    return parse_bytes(data, name)
+        return fail("S003", _too_large(len(data), fmt.kind))
+    return _parse_bytes(data, name, fmt)
 
 
-def _too_large(size: int) -> str:
+def _too_large(size: int, kind: str) -> str:
     return (
-        f"is {size / 1_000_000:.1f} MB; a scenario file may be at most "
-        f"{MAX_BYTES // 1_000_000} MB (is this really a scenario?)"
+        f"is {size / 1_000_000:.1f} MB; a {kind} file may be at most "
+        f"{MAX_BYTES // 1_000_000} MB (is this really a {kind}?)"
     )
 
 
 def parse_bytes(data: bytes, file: str = "<scenario>") -> Loaded:
     """Check that ``data`` is text, then parse it. Never raises."""
+    return _loaded(parse_yaml_bytes(data, SCENARIO_FORMAT, file))
+
+
+def parse_yaml_bytes(data: bytes, fmt: YamlFormat, file: str) -> Parsed:
+    """:func:`parse_bytes` for any format. Never raises."""
     try:
-        return _parse_bytes(data, file)
+        return _parse_bytes(data, file, fmt)
     except Exception as error:
         return _internal(file, error)
 
 
-def _parse_bytes(data: bytes, file: str) -> Loaded:
-    def fail(code: str, message: str, line: int = 0, col: int = 0) -> Loaded:
-        return Loaded(file, None, SourceMap(), [Diagnostic.make(file, line, col, code, message)])
+def _parse_bytes(data: bytes, file: str, fmt: YamlFormat) -> Parsed:
+    def fail(code: str, message: str, line: int = 0, col: int = 0) -> Parsed:
+        return Parsed(file, None, SourceMap(), [Diagnostic.make(file, line, col, code, message)])
 
     if len(data) > MAX_BYTES:
-        return fail("S003", _too_large(len(data)))
+        return fail("S003", _too_large(len(data), fmt.kind))
     for magic, kind in _SIGNATURES:
         if data.startswith(magic):
             return fail("S004", f"is {kind}, not a YAML text file")
@@ -251,23 +296,28 @@ def _parse_bytes(data: bytes, file: str) -> Loaded:
             line,
             col,
         )
-    return parse_text(text, file)
+    return parse_yaml_text(text, fmt, file)
 
 
 def parse_text(text: str, file: str = "<scenario>") -> Loaded:
     """Parse YAML text into a scenario, collecting every problem. Never raises."""
+    return _loaded(parse_yaml_text(text, SCENARIO_FORMAT, file))
+
+
+def parse_yaml_text(text: str, fmt: YamlFormat, file: str) -> Parsed:
+    """:func:`parse_text` for any format. Never raises."""
     try:
-        return _parse_text(text, file)
+        return _parse_text(text, file, fmt)
     except Exception as error:
         return _internal(file, error)
 
 
-def _internal(file: str, error: Exception) -> Loaded:
+def _internal(file: str, error: Exception) -> Parsed:
     message = (
         f"internal error while reading this file ({type(error).__name__}: {error}); "
         "please report it"
     )
-    return Loaded(file, None, SourceMap(), [Diagnostic.make(file, 0, 0, "S000", message[:300])])
+    return Parsed(file, None, SourceMap(), [Diagnostic.make(file, 0, 0, "S000", message[:300])])
 
 
 def load_path(path: str | os.PathLike[str], display: str | None = None) -> Scenario:
@@ -328,8 +378,9 @@ class _Composer:
     The event loop is one function with the common cases inline: it runs once
     per scalar of every scenario file, so call overhead is most of its cost."""
 
-    def __init__(self, text: str, file: str) -> None:
+    def __init__(self, text: str, file: str, kind: str = "scenario") -> None:
         self.file = file
+        self.kind = kind
         self.text = text
         self.loader = _Loader(text)
         self.source = SourceMap()
@@ -448,7 +499,7 @@ class _Composer:
             self.report(
                 _pos(event),
                 "S006",
-                "a second YAML document ('---'); a scenario file holds exactly one",
+                f"a second YAML document ('---'); a {self.kind} file holds exactly one",
             )
             raise _Stop
 
@@ -547,7 +598,7 @@ class _Composer:
         self.report(
             pos,
             "S010",
-            f"the YAML tag {_q(_short_tag(tag))} is not used in scenario files; remove it "
+            f"the YAML tag {_q(_short_tag(tag))} is not used in {self.kind} files; remove it "
             "(quote the value if it must stay text)",
         )
 
@@ -560,7 +611,9 @@ class _Composer:
             self.bad_tag(pos, event.tag)
         if len(self.stack) >= MAX_DEPTH:
             self.report(
-                pos, "S007", f"nesting is deeper than {MAX_DEPTH} levels; a scenario never is"
+                pos,
+                "S007",
+                f"nesting is deeper than {MAX_DEPTH} levels; a {self.kind} never is",
             )
             raise _Stop
         frame = _Frame(is_map, pos, event.anchor)
@@ -647,35 +700,36 @@ def _pos(event: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _parse_text(text: str, file: str) -> Loaded:
-    composer = _Composer(text, file)
+def _parse_text(text: str, file: str, fmt: YamlFormat) -> Parsed:
+    composer = _Composer(text, file, fmt.kind)
     data = composer.compose()
     source, diagnostics = composer.source, composer.diagnostics
     if any(d.code in ("S006", "S007") for d in diagnostics):
-        return Loaded(file, None, source, diagnostics)
+        return Parsed(file, None, source, diagnostics)
+    kind, shape = fmt.kind, fmt.shape
     if data is None:
         if composer.documents and text.strip() and not _only_comments(text):
-            message = "holds only an empty value; a scenario is a mapping starting with 'id:'"
+            message = f"holds only an empty value; a {kind} is {shape}"
         else:
-            message = "is empty; a scenario is a mapping starting with 'id:'"
+            message = f"is empty; a {kind} is {shape}"
         diagnostics.append(Diagnostic.make(file, 0, 0, "S005", message))
-        return Loaded(file, None, source, diagnostics)
+        return Parsed(file, None, source, diagnostics)
     if not isinstance(data, dict):
-        diagnostics.append(Diagnostic.make(file, 1, 1, "S008", _not_a_mapping(data, text)))
-        return Loaded(file, None, source, diagnostics)
-    if not set(data) & _TOP_KEYS:
+        diagnostics.append(Diagnostic.make(file, 1, 1, "S008", _not_a_mapping(data, text, fmt)))
+        return Parsed(file, None, source, diagnostics)
+    if not set(data) & _top_keys(fmt.model):
         keys = ", ".join(_q(str(k)) for k in list(data)[:3])
         message = (
-            f"this does not look like a scenario: none of its top-level keys ({keys}) "
-            "belongs to the scenario format, which starts with 'id:'"
+            f"this does not look like a {kind}: none of its top-level keys ({keys}) "
+            f"belongs to the {kind} format, which is {shape}"
         )
         diagnostics.append(Diagnostic.make(file, 1, 1, "S008", message))
-        return Loaded(file, None, source, diagnostics)
-    scenario, problems = _validate(data, source, file)
+        return Parsed(file, None, source, diagnostics)
+    value, problems = _validate(data, source, file, fmt.model)
     diagnostics.extend(problems)
     if any(d.is_error for d in diagnostics):
-        scenario = None
-    return Loaded(file, scenario, source, diagnostics)
+        value = None
+    return Parsed(file, value, source, diagnostics)
 
 
 def _only_comments(text: str) -> bool:
@@ -685,14 +739,15 @@ def _only_comments(text: str) -> bool:
     )
 
 
-def _not_a_mapping(data: Any, text: str) -> str:
+def _not_a_mapping(data: Any, text: str, fmt: YamlFormat) -> str:
     start = text.lstrip()
+    shape = fmt.shape.replace("a mapping starting", "a mapping of keys starting", 1)
     if isinstance(data, list):
         like = " (it looks like JSON)" if start.startswith("[") else ""
-        return f"the file holds a list{like}; a scenario is a mapping of keys starting with 'id:'"
+        return f"the file holds a list{like}; a {fmt.kind} is {shape}"
     return (
-        f"the file holds a single value ({_describe(data)}); a scenario is a mapping "
-        "of keys starting with 'id:'. Is this really a scenario file?"
+        f"the file holds a single value ({_describe(data)}); a {fmt.kind} is {shape}. "
+        f"Is this really a {fmt.kind} file?"
     )
 
 
@@ -702,22 +757,30 @@ _EXPECTED = {
     "string_type": "text",
     "int_type": "a whole number",
     "int_from_float": "a whole number",
+    "float_type": "a number",
     "bool_type": "true or false",
     "list_type": "a list",
     "dict_type": "a mapping",
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
-_TOP_KEYS = frozenset(info.alias or name for name, info in Scenario.model_fields.items())
+
+
+@functools.cache
+def _top_keys(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
+
+
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
+_DECIMAL = re.compile(r"^[-+]?[0-9]{1,3}(?:,?[0-9]{3})*(?:\.[0-9]+)?$")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def _validate(
-    data: dict[str, Any], source: SourceMap, file: str
-) -> tuple[Scenario | None, list[Diagnostic]]:
+    data: dict[str, Any], source: SourceMap, file: str, model: type[BaseModel] = Scenario
+) -> tuple[BaseModel | None, list[Diagnostic]]:
     try:
-        return Scenario.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as error:
         found: dict[tuple[int, int, str, str], Diagnostic] = {}
         details = list(_prune_union_noise(error.errors(include_url=False)))
@@ -728,7 +791,7 @@ def _validate(
                 parent, rest = _resolve(detail["loc"], data)
                 missing.setdefault(parent, []).append(str(rest[0]) if rest else "?")
                 continue
-            diagnostic = _diagnostic(detail, data, source, file)
+            diagnostic = _diagnostic(detail, data, source, file, model)
             # Union members can report the same problem twice; keep one.
             key = (diagnostic.line, diagnostic.col, diagnostic.code, diagnostic.message)
             found.setdefault(key, diagnostic)
@@ -807,7 +870,13 @@ def _resolve(loc: tuple[int | str, ...], data: Any) -> tuple[Path_, list[int | s
     return tuple(path), rest
 
 
-def _diagnostic(detail: ErrorDetails, data: Any, source: SourceMap, file: str) -> Diagnostic:
+def _diagnostic(
+    detail: ErrorDetails,
+    data: Any,
+    source: SourceMap,
+    file: str,
+    model: type[BaseModel] = Scenario,
+) -> Diagnostic:
     kind = detail["type"]
     path, rest = _resolve(detail["loc"], data)
     value = detail.get("input")
@@ -821,7 +890,7 @@ def _diagnostic(detail: ErrorDetails, data: Any, source: SourceMap, file: str) -
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else str(rest[-1] if rest else "?")
         where = _label(path[:-1], data)
-        allowed = _allowed_keys(path[:-1], data)
+        allowed = _allowed_keys(path[:-1], data, model)
         message = f"unknown key {_q(key)}"
         if key in CONDITION_KEYS and allowed is not None and key not in allowed:
             message += (
@@ -905,6 +974,13 @@ def _wrong_type(
         return make(
             "S103", f"expected a whole number, found the text {_q(str(value))}; remove the quotes"
         )
+    if kind == "float_type" and isinstance(value, str) and _DECIMAL.match(value.strip()):
+        plain = value.strip().replace(",", "")
+        return make(
+            "S103",
+            f"expected a number, found the text {_q(value)}; write it without quotes "
+            f"or commas: {plain}",
+        )
     hint = ""
     if kind == "list_type" and isinstance(value, str):
         hint = "; write each item on its own line, starting with '- '"
@@ -946,9 +1022,9 @@ def _did_you_mean(word: str, choices: list[str] | tuple[str, ...] | None) -> str
     return f"; did you mean {_q(close)}?" if close else ""
 
 
-def _allowed_keys(path: Path_, data: Any) -> list[str] | None:
+def _allowed_keys(path: Path_, data: Any, model: type[BaseModel] = Scenario) -> list[str] | None:
     """The keys the model allows at ``path`` (for did-you-mean), if it is a model."""
-    tp: Any = Scenario
+    tp: Any = model
     current: Any = data
     for part in path:
         tp = _pick(tp, current)

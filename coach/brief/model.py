@@ -1,0 +1,255 @@
+"""The incident brief format, as pydantic models. Unknown keys are rejected.
+
+Every field is optional: a brief with gaps still loads, and the readiness
+report (``coach brief check``) says what is missing and how to handle it in the
+meeting. Wrong types, unknown units and unknown currencies are errors with a
+line number (:mod:`coach.brief.loader`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coach.brief import units
+from coach.scenario.diagnostics import closest
+from coach.scenario.model import Text
+
+CauseStatus = Literal["known", "suspected", "unknown"]
+
+#: "16:00", "9:30", "4 pm", "4:30pm": a clock time for ``eta: {by: ...}``.
+_CLOCK = re.compile(r"^\s*([0-9]{1,2})(?:[:.]([0-5][0-9]))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
+
+
+class _Strict(BaseModel):
+    # strict: "2,300" must not quietly become 2300, nor "no" become False.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _unknown(what: str, value: str, choices: list[str] | tuple[str, ...]) -> ValueError:
+    close = closest(value, choices)
+    hint = f"; did you mean '{close}'?" if close else ""
+    return ValueError(f"unknown {what} '{value}'{hint} (use one of: {', '.join(choices)})")
+
+
+def number_text(value: float) -> str:
+    """2300 -> "2,300"; 1.5 -> "1.5"; 12.0 -> "12"."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def range_text(low: float, high: float | None) -> str:
+    if high is None or high == low:
+        return number_text(low)
+    return f"{number_text(low)}–{number_text(high)}"
+
+
+class Figure(_Strict):
+    """One impact figure: a number (or a range) with its unit."""
+
+    value: float = Field(ge=0, description="The figure, or the low end of a range.")
+    high: float | None = Field(default=None, ge=0, description="The high end of a range.")
+    unit: str = Field(description="users, customers, orders, money, percent, ... (units.yaml)")
+    currency: str | None = Field(default=None, description="For money: GBP, USD, EUR, ETH ...")
+    what: Text | None = Field(
+        default=None, description="What it counts, e.g. 'customers who could not sign in'."
+    )
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        names = list(units.impact_units())
+        if unit not in names:
+            lowered = unit.strip().lower()
+            if lowered in names:
+                return lowered
+            raise _unknown("unit", unit, names)
+        return unit
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, currency: str | None) -> str | None:
+        if currency is None:
+            return None
+        code = currency.strip().upper()
+        if code not in units.currencies():
+            raise _unknown("currency", currency, units.currencies())
+        return code
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Figure:
+        if self.unit == "money" and self.currency is None:
+            raise ValueError("a money figure needs a currency, e.g. 'currency: GBP'")
+        if self.unit != "money" and self.currency is not None:
+            raise ValueError(
+                f"only a money figure has a currency; use 'unit: money' for {self.currency}"
+            )
+        if self.high is not None and self.high < self.value:
+            raise ValueError(
+                f"the range is upside down: high ({number_text(self.high)}) is below "
+                f"value ({number_text(self.value)})"
+            )
+        return self
+
+    @property
+    def kind(self) -> units.FigureKind:
+        return units.impact_units()[self.unit].kind
+
+    @property
+    def amount(self) -> str:
+        """The figure with its unit: "2,300 users", "£40,000", "40–60 ETH", "12%"."""
+        number = range_text(self.value, self.high)
+        if self.unit == "money":
+            code = self.currency or ""
+            symbol = units.currency_symbols().get(code)
+            if symbol:
+                return symbol + number.replace("–", "–" + symbol)
+            return f"{number} {code}"
+        if self.unit == "percent":
+            return f"{number}%"
+        return f"{number} {self.unit}"
+
+    @property
+    def text(self) -> str:
+        """The amount and what it counts: "2,300 users (could not sign in)"."""
+        return f"{self.amount} ({self.what})" if self.what else self.amount
+
+
+class Estimate(_Strict):
+    """When the fix is expected: a duration (``value``, ``high``, ``unit``) or a
+    clock time (``by: "16:00"``)."""
+
+    value: float | None = Field(default=None, gt=0)
+    high: float | None = Field(default=None, gt=0)
+    unit: str | None = Field(default=None, description="minutes, hours, days or weeks")
+    by: str | None = Field(default=None, description='A clock time today, e.g. "16:00".')
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str | None) -> str | None:
+        if unit is None:
+            return None
+        names = list(units.time_units())
+        if unit not in names:
+            lowered = unit.strip().lower()
+            if lowered in names:
+                return lowered
+            if lowered + "s" in names:
+                return lowered + "s"
+            raise _unknown("time unit", unit, names)
+        return unit
+
+    @field_validator("by")
+    @classmethod
+    def _clock(cls, by: str | None) -> str | None:
+        if by is not None and clock_minutes(by) is None:
+            raise ValueError(f'\'{by}\' is not a clock time; write it like "16:00" or "4 pm"')
+        return by
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Estimate:
+        duration = self.value is not None or self.unit is not None or self.high is not None
+        if duration and self.by is not None:
+            raise ValueError(
+                "give either a duration (value and unit) or a clock time (by), not both"
+            )
+        if self.by is None:
+            if self.value is None or self.unit is None:
+                raise ValueError(
+                    "an estimate needs a value and a unit (e.g. 'value: 4', 'high: 6', "
+                    "'unit: hours') or a clock time ('by: \"16:00\"')"
+                )
+            if self.high is not None and self.high < self.value:
+                raise ValueError(
+                    f"the range is upside down: high ({number_text(self.high)}) is below "
+                    f"value ({number_text(self.value)})"
+                )
+        return self
+
+    @property
+    def hours(self) -> tuple[float, float] | None:
+        """A duration's (low, high) in hours; ``None`` for a clock time."""
+        if self.value is None or self.unit is None:
+            return None
+        per = units.time_units()[self.unit]
+        return self.value * per, (self.high if self.high is not None else self.value) * per
+
+    @property
+    def minutes(self) -> float | None:
+        """A clock time in minutes after midnight; ``None`` for a duration."""
+        return clock_minutes(self.by) if self.by is not None else None
+
+    @property
+    def text(self) -> str:
+        """ "4–6 hours", "30 minutes", "by 16:00"."""
+        if self.by is not None:
+            return f"by {self.by.strip()}"
+        assert self.value is not None and self.unit is not None
+        number = range_text(self.value, self.high)
+        unit = self.unit
+        if self.high is None and self.value == 1:
+            unit = unit.removesuffix("s")
+        return f"{number} {unit}"
+
+
+def clock_minutes(text: str) -> float | None:
+    """Minutes after midnight of "16:00", "9.30", "4 pm"; ``None`` if it is not a time."""
+    match = _CLOCK.match(text)
+    if match is None:
+        return None
+    hour = int(match.group(1))
+    minute = int(match.group(2) or 0)
+    suffix = (match.group(3) or "").replace(".", "").lower()
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None or hour > 23:
+        return None
+    return float(hour * 60 + minute)
+
+
+class Brief(_Strict):
+    """The facts of the user's own incident. Every field is optional."""
+
+    role: Text | None = Field(
+        default=None, description="Your role: architect, full-stack, blockchain, security, ..."
+    )
+    ceo_name: Text | None = None
+    system: Text | None = Field(default=None, description="The affected system.")
+    what_happened: Text | None = None
+    impact: list[Figure] | None = None
+    cause: Text | None = None
+    cause_status: CauseStatus | None = None
+    cause_known_by: Text | None = Field(
+        default=None, description="When the cause will be confirmed, e.g. '15:00 today'."
+    )
+    mitigation: list[Text] | None = Field(default=None, description="What has been done so far.")
+    plan: Text | None = None
+    eta: Estimate | None = None
+    resources: list[Text] | None = Field(default=None, description="What you need.")
+    stakeholders: list[Text] | None = Field(
+        default=None, description="Who is involved, informed or must be told."
+    )
+    update_cadence: Text | None = Field(
+        default=None, description="When the next update comes, e.g. 'every hour until fixed'."
+    )
+
+    @property
+    def figures(self) -> list[Figure]:
+        return list(self.impact or ())
+
+    @property
+    def role_slug(self) -> str | None:
+        """The role as scenario files spell it ("Full stack" -> "full-stack")."""
+        if not self.role:
+            return None
+        slug = re.sub(r"[^a-z0-9]+", "-", self.role.strip().lower()).strip("-")
+        return slug or None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(value in (None, []) for value in self.model_dump().values())

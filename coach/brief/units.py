@@ -1,0 +1,49 @@
+"""The units of a brief's figures and estimates, from data/units.yaml."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal, cast
+
+import yaml
+
+FigureKind = Literal["count", "money", "percent"]
+
+
+@dataclass(frozen=True)
+class ImpactUnit:
+    name: str
+    kind: FigureKind
+    #: The nouns an answer may use for it (singular, as the scorer reports them).
+    nouns: frozenset[str]
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    text = resources.files("coach.brief").joinpath("data", "units.yaml").read_text("utf-8")
+    return cast(dict[str, Any], yaml.safe_load(text))
+
+
+@functools.cache
+def impact_units() -> dict[str, ImpactUnit]:
+    return {
+        name: ImpactUnit(name, spec["kind"], frozenset(spec.get("nouns") or ()))
+        for name, spec in _data()["impact_units"].items()
+    }
+
+
+@functools.cache
+def currencies() -> tuple[str, ...]:
+    return tuple(_data()["currencies"])
+
+
+@functools.cache
+def currency_symbols() -> dict[str, str]:
+    return dict(_data()["currency_symbols"])
+
+
+@functools.cache
+def time_units() -> dict[str, float]:
+    return {name: float(hours) for name, hours in _data()["time_units"].items()}

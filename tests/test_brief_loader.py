@@ -1,0 +1,157 @@
+"""Brief files: every field optional; wrong types and unknown units get line numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.brief.loader import BriefLoadError, load_brief, load_brief_text, parse_brief, read_brief
+from coach.brief.model import Brief, clock_minutes
+from coach.errors import CoachError
+
+DATA = Path(__file__).parent / "data" / "briefs"
+
+
+def problems(text: str) -> list[str]:
+    loaded = parse_brief(text, "b.yaml")
+    assert loaded.brief is None
+    return [d.format() for d in loaded.diagnostics]
+
+
+def test_complete_brief_loads() -> None:
+    brief = load_brief(DATA / "payments.yaml")
+    assert brief.system == "the payments gateway"
+    assert [f.amount for f in brief.figures] == ["2,300 users", "£41,000", "12%"]
+    assert brief.figures[0].text == "2,300 users (could not pay)"
+    assert brief.eta is not None and brief.eta.text == "4–6 hours"
+    assert brief.eta.hours == (4.0, 6.0)
+    assert brief.cause_status == "suspected"
+    assert brief.role_slug == "architect"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "system:\nimpact:\ncause:\n"])
+def test_missing_fields_are_allowed(text: str) -> None:
+    brief = load_brief_text(text)
+    assert brief == Brief()
+    assert brief.is_empty
+
+
+def test_some_fields_are_enough() -> None:
+    brief = load_brief_text("what_happened: The nightly export failed.\n")
+    assert brief.what_happened == "The nightly export failed."
+    assert brief.figures == [] and brief.eta is None and not brief.is_empty
+
+
+def test_wrong_types_have_line_numbers() -> None:
+    found = problems(
+        "system: 12\n"
+        "impact:\n"
+        "  - value: '2,300'\n"
+        "    unit: users\n"
+        "mitigation: rolled back\n"
+        "eta: {by: 16:00}\n"
+    )
+    assert found == [
+        "b.yaml:1:9: S103 system: expected text, but YAML read '12' as a number (12); "
+        'quote it: "12"',
+        "b.yaml:3:12: S103 impact[0].value: expected a number, found the text '2,300'; "
+        "write it without quotes or commas: 2300",
+        "b.yaml:5:13: S103 mitigation: expected a list, found the text 'rolled back'; "
+        "write each item on its own line, starting with '- '",
+        "b.yaml:6:11: S103 eta.by: expected text, but YAML read '16:00' as a number (960); "
+        'quote it: "16:00"',
+    ]
+
+
+def test_unknown_units_and_currencies_have_line_numbers() -> None:
+    found = problems(
+        "impact:\n"
+        "  - {value: 10, unit: usrs}\n"
+        "  - {value: 5, unit: money, currency: GPB}\n"
+        "eta: {value: 3, unit: fortnights}\n"
+    )
+    assert found[0].startswith(
+        "b.yaml:2:23: S105 impact[0].unit: unknown unit 'usrs'; did you mean 'users'?"
+    )
+    assert found[1].startswith(
+        "b.yaml:3:39: S105 impact[1].currency: unknown currency 'GPB'; did you mean 'GBP'?"
+    )
+    assert "use one of:" in found[1] and "GBP" in found[1]
+    assert found[2].startswith("b.yaml:4:23: S105 eta.unit: unknown time unit 'fortnights'")
+
+
+def test_inconsistent_figures_and_estimates() -> None:
+    found = problems(
+        "impact:\n"
+        "  - {value: 40000, unit: money}\n"
+        "  - {value: 3, unit: users, currency: GBP}\n"
+        "  - {value: 9, high: 4, unit: orders}\n"
+        "eta: {value: 2}\n"
+    )
+    assert found == [
+        "b.yaml:2:5: S105 impact[0]: a money figure needs a currency, e.g. 'currency: GBP'",
+        "b.yaml:3:5: S105 impact[1]: only a money figure has a currency; use 'unit: money' for GBP",
+        "b.yaml:4:5: S105 impact[2]: the range is upside down: high (4) is below value (9)",
+        "b.yaml:5:6: S105 eta: an estimate needs a value and a unit (e.g. 'value: 4', 'high: 6', "
+        "'unit: hours') or a clock time ('by: \"16:00\"')",
+    ]
+
+
+def test_unknown_keys_and_statuses() -> None:
+    found = problems("sytem: the API\ncause_status: maybe\n")
+    assert found == [
+        "b.yaml:1:1: S101 unknown key 'sytem'; did you mean 'system'?",
+        "b.yaml:2:15: S105 cause_status: 'maybe' is not allowed; use one of: known, suspected, "
+        "unknown",
+    ]
+
+
+def test_units_are_forgiving_about_case_and_plurals() -> None:
+    brief = load_brief_text("impact: [{value: 3, unit: Orders}]\neta: {value: 1, unit: hour}\n")
+    assert brief.figures[0].unit == "orders"
+    assert brief.eta is not None and brief.eta.text == "1 hour"
+
+
+def test_clock_estimates() -> None:
+    brief = load_brief_text('eta: {by: "4 pm"}\n')
+    assert brief.eta is not None and brief.eta.minutes == 16 * 60 and brief.eta.text == "by 4 pm"
+    assert clock_minutes("16:00") == 960
+    assert clock_minutes("9.30") == 570
+    assert clock_minutes("12 am") == 0
+    assert clock_minutes("25:00") is None
+    assert clock_minutes("4") is None
+    assert problems('eta: {by: "teatime"}\n') == [
+        'b.yaml:1:11: S105 eta.by: \'teatime\' is not a clock time; write it like "16:00" or "4 pm"'
+    ]
+
+
+def test_not_a_brief() -> None:
+    assert problems("- a\n- b\n") == [
+        "b.yaml:1:1: S008 the file holds a list; a brief is a mapping with fields such as "
+        "'what_happened:' and 'impact:'"
+    ]
+    assert problems("id: x\ntitle: y\n")[0].startswith(
+        "b.yaml:1:1: S008 this does not look like a brief"
+    )
+
+
+def test_load_error_is_one_line_naming_the_first_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("system: 12\ncause_status: maybe\n", encoding="utf-8")
+    with pytest.raises(BriefLoadError) as caught:
+        load_brief(path)
+    assert isinstance(caught.value, CoachError)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:1:9: S103 system:")
+    assert message.endswith(f"(and 1 more; `coach brief check {path}` lists them)")
+
+
+def test_files_that_are_not_text(tmp_path: Path) -> None:
+    missing = read_brief(tmp_path / "nope.yaml")
+    assert [d.code for d in missing.diagnostics] == ["S001"]
+    assert read_brief(tmp_path).diagnostics[0].message == "is a directory; give a brief file"
+    png = tmp_path / "x.yaml"
+    png.write_bytes(b"\x89PNG\r\n")
+    assert read_brief(png).diagnostics[0].message == "is a PNG image, not a YAML text file"
