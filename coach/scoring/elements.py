@@ -62,7 +62,7 @@ def _prep_regex() -> re.Pattern[str]:
 
 _BARE_HOUR = re.compile(
     r"\s*(?:o['’]?clock|[.,;:!?)]|$|and(?![\w])|or(?![\w])|today|tonight|tomorrow|this|then"
-    r"|sharp|at the latest|latest|with|to(?![\w]))"
+    r"|sharp|at the latest|latest|with|to(?![\w])|either|regardless|whatever|or so|ish)"
 )
 _AGO = re.compile(r"\s+ago(?![\w])")
 _TECH_OBJECT = re.compile(
@@ -378,6 +378,24 @@ def _time_refs(doc: Doc, entities: list[Entity]) -> list[TimeRef]:
     return out
 
 
+_PREDICATIVE_BEFORE = frozenset(("is", "are", "was", "were", "still", "remains", "currently", "be"))
+_PREDICATIVE_AFTER = re.compile(r"\s*(?:[.,;:!?)]|$|yet|for now|at this point|so far|to us)")
+
+
+def _unknown_in(doc: Doc, lo: int, hi: int) -> bool:
+    """An explicit unknown in ``[lo, hi)`` ("we don't know", "the cause is unknown").
+    "Unknown" or "unclear" before a noun ("3 unknown IPs") is a description, not one."""
+    for hit in doc.in_range("unknown", lo, hi):
+        if hit.key not in ("unknown", "unclear", "not clear"):
+            return True
+        before = _prev_words(doc.low, hit.start, 1)
+        if (before and before[0] in _PREDICATIVE_BEFORE) or _PREDICATIVE_AFTER.match(
+            doc.low, hit.end
+        ):
+            return True
+    return False
+
+
 def _last_future(doc: Doc, lo: int, hi: int) -> int:
     """Start of the last future or modal word in ``[lo, hi)`` ("if" does not count), or -1."""
     best = -1
@@ -454,7 +472,9 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
     forward_preps, past_preps = _prep_sets()
     if prep in past_preps or _AGO.match(doc.low, t.end) or prep == "every":
         return none
-    if doc.any_in("vague_time", ev_start, t.start + 1):
+    vague = doc.last_before("vague_time", ev_start - 24, t.start + 1)
+    if vague is not None and vague.end >= ev_start - 3:
+        # "soon", "at some point next week": a vague time, not a deadline.
         return none
     if t.kind == "duration" and _OF_EVENT.match(doc.low, t.end):
         return none
@@ -466,6 +486,8 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
     tense = _tense(doc, seg_lo, seg_hi, t.start, t.end)
     if tense == "past":
         return none
+    if _CONDITIONAL_TAIL.match(doc.low, t.end):
+        return none  # "revisit on Monday if needed": not a commitment
     s_lo = max(doc.sentence_span(t.start)[0], t.start - 300)
     header = doc.any_in("timeline_header", s_lo, t.start)
     if t.kind == "duration" and prep in ("for", "over", "under", "to", "from", "after", "at", "on"):
@@ -496,7 +518,7 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
             or doc.any_in("next_update_header", s_lo, t.start)
             or _knowledge_before(doc, seg_lo, t.start)
             or _prevention_before(doc, seg_lo, cs, t.start)
-            or doc.any_in("unknown", s_lo, t.start)
+            or _unknown_in(doc, s_lo, t.start)
             or doc.any_in("ask", s_lo, t.start)
             or doc.any_in("decision_question", s_lo, t.start)
             or _notify_before(doc, cs, t.start)
@@ -506,6 +528,14 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
     return out
 
 
+_RULES_OUT = re.compile(
+    r"(?<![\w'’])(?:can't|cannot|can not|won't|will not|can no longer|never|fails in|fail in"
+    r"|is caught|are caught|gets caught|get caught|would be caught)(?![\w'’])"
+)
+_CONDITIONAL_TAIL = re.compile(
+    r"\s*,?\s*(?:if needed|if necessary|if required|if it comes to that|depending on|if that|"
+    r"if we have to|if things|unless)(?![\w])"
+)
 _OF_EVENT = re.compile(
     r"\s+of\s+(?:the|a|an|it|finding|detecting|noticing|being|our|their|this|that|discovery"
     r"|detection|launch|release)(?![\w])"
@@ -530,8 +560,11 @@ def _prevention_before(doc: Doc, seg_lo: int, cs: int, pos: int) -> bool:
             return True
     s_lo = doc.sentence_span(pos)[0]
     if seg_lo > s_lo and _ANAPHORA.match(doc.low, seg_lo):
-        for cat in ("safeguard_strong", "postmortem", "recurrence", "safeguard_noun"):
+        for cat in ("safeguard_strong", "postmortem", "recurrence"):
             if doc.any_in(cat, s_lo, seg_lo):
+                return True
+        for verb in doc.in_range("safeguard_verb", s_lo, seg_lo):
+            if doc.any_in("safeguard_noun", verb.end, seg_lo):
                 return True
     return False
 
@@ -554,6 +587,14 @@ def _timeline(a: Analysis) -> Found:
 # -- mitigation ---------------------------------------------------------------------
 
 
+_BUSY = re.compile(
+    r"\s+(?:team\s+)?(?:is|are|has been|have been|'s|’s|'re|’re)\s+(?:now\s+|already\s+)?"
+    r"[a-z]+ing(?![\w])"
+)
+_FINITE_AFTER = re.compile(
+    r"(?<![\w'’])(?:is|are|was|were|will|would|should|can|could|needs|must|takes|requires)(?![\w'’])"
+)
+_BY_AFTER = re.compile(r"\s+by\s")
 _BY_CAUSE = re.compile(r"\s+by\s+(?:a|an|the|their|its|some|one|another|this|that)\s")
 _HAD = re.compile(r"['’]d\s+(?:\w+\s+)?$")
 
@@ -622,7 +663,8 @@ def _mitigation(doc: Doc) -> Found:
         state = "mitigation_state" in hit.cats
         doing = "act_doing" in hit.cats and "act_done" not in hit.cats
         passive = _passive_before(doc, hit.start)
-        if not state and _determiner_before(low, hit.start):
+        subject_first = hit.key.split(" ", 1)[0] in _words("state_subjects")
+        if not state and not subject_first and _determiner_before(low, hit.start):
             continue
         if _modal_before(doc, hit.start) and not _had_contraction(doc, hit.start):
             found.planned.append((hit.start, hit.end))
@@ -639,6 +681,8 @@ def _mitigation(doc: Doc) -> Found:
             fragment = low[cs : hit.start].strip(" :-*•\t") == ""
             if not fragment or doc.any_in("modal", hit.end, hit.end + 24):
                 continue
+            if _FINITE_AFTER.search(low, hit.end, doc.clause_end(hit.end) + 1):
+                continue  # "Backfilling the week is scheduled": a subject, not a report
         agent = _agent_before(doc, cs, hit.start)
         # "Traffic has failed over to us-west": a destination shows it was steered.
         steered = hit.key in _words("destination_verbs") and low.startswith(" to ", hit.end)
@@ -684,7 +728,7 @@ def _root_cause(a: Analysis) -> Found:
             continue
         s_start, s_end = doc.sentence_span(hit.start)
         hypothesis = doc.any_in("hypothesis", max(s_start, hit.start - 30), hit.end)
-        if doc.any_in("unknown", s_start, s_end) and not hypothesis:
+        if _unknown_in(doc, s_start, s_end) and not hypothesis:
             continue
         cs = doc.clause_start(hit.start)
         if doc.any_in("knowledge", cs, hit.start):
@@ -725,14 +769,23 @@ def _damage_hits(doc: Doc) -> list[Hit]:
         if _determiner_before(doc.low, verb.start):
             continue
         out.append(Hit(subject.start, verb.end, verb.key, verb.cats))
+    for noun in doc.hits_of("defect_noun"):
+        # "a timezone bug", "an oversight": a defect introduced as such explains.
+        if any(w in ("a", "an") for w in _prev_words(doc.low, noun.start, 2)):
+            out.append(noun)
     return out
 
 
 def _defect_counts(doc: Doc, hit: Hit) -> bool:
     if doc.is_question(hit.start) or doc.negated(hit.start):
         return False
+    before = _prev_words(doc.low, hit.start, 1)
+    definite = before and before[0] in _words("definite_determiners")
+    if definite and "defect" in hit.cats and " " not in hit.key:
+        # "The leaked spreadsheet had...": names the thing, does not explain the cause.
+        return False
     s_start, s_end = doc.sentence_span(hit.start)
-    if doc.any_in("unknown", s_start, s_end):
+    if _unknown_in(doc, s_start, s_end):
         return False
     cs = doc.clause_start(hit.start)
     ce = doc.clause_end(hit.end)
@@ -798,6 +851,7 @@ def _next_update(a: Analysis) -> Found:
             if hit.key == "update" and _TECH_OBJECT.match(low, hit.end):
                 continue
             noun = any(w in _words("update_modifiers") for w in _prev_words(low, hit.start, 1))
+            noun = noun or doc.any_in("cadence", hit.end, hit.end + 24)
             if (
                 not noun
                 and not _modal_before(doc, hit.start)
@@ -830,8 +884,9 @@ def _comm_time(
         return cadence.end if cadence.start >= hit.start else cadence.start
     relative = doc.first_after("relative_time", hit.end, s_end)
     if relative is not None:
+        # "Right after", "once it's done": anchored to a time in the last few sentences.
         index = doc.sentence_index(hit.start)
-        lo = doc.sentences[index - 1][0] if index > 0 else s_start
+        lo = doc.sentences[max(0, index - 2)][0] if doc.sentences else s_start
         if a.forward_in("timeline", lo, s_end) or a.forward_in("comm", lo, s_end):
             return relative.end
     return None
@@ -869,7 +924,19 @@ def _prevention(doc: Doc) -> Found:
     for hit in dedupe(doc.hits_of("safeguard_strong")):
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue
+        before = _prev_words(doc.low, hit.start, 1)
+        if before and before[0] in _words("existing_markers"):
+            continue  # "the timelock bypass", "our circuit breaker tripped": already there
         found.spans.append((hit.start, hit.end))
+    for verb in doc.hits_of("safeguard_verb"):
+        # "adding an idempotency key so retries can't charge twice": a purpose that rules
+        # the failure out is prevention even without "again".
+        s_end = doc.window(verb.start)[1]
+        marker = doc.first_after("prevent_marker", verb.end, s_end)
+        if marker is not None and _RULES_OUT.search(
+            doc.low, marker.end, min(s_end, marker.end + 60)
+        ):
+            found.spans.append((verb.start, marker.end))
     for hit in doc.hits_of("forward_marker"):
         s_start, s_end = doc.sentence_span(hit.start)
         if doc.any_in("safeguard_noun", s_start, s_end) or doc.any_in(
@@ -993,6 +1060,11 @@ def _stakeholders(doc: Doc) -> Found:
             continue
         ce = doc.clause_end(org.end)
         involvement = doc.first_after("involvement", org.end, min(ce, org.end + 60))
+        if involvement is None and "stakeholder_org" in org.cats:
+            # "Support is answering tickets": a function at work on it now.
+            busy = _BUSY.match(low, org.end)
+            if busy is not None:
+                involvement = Hit(busy.start(), busy.end(), "is working", org.cats)
         if involvement is None or doc.any_in("negator", org.end, involvement.start):
             continue
         if doc.negated(org.start):
@@ -1001,6 +1073,15 @@ def _stakeholders(doc: Doc) -> Found:
         if customer and involvement.key not in _words("informed_passive"):
             continue
         found.spans.append((org.start, involvement.end))
+    for hit in dedupe(doc.hits_of("passive_informed")):
+        # "The owners have been emailed": someone outside was told (not "we were told",
+        # not "notified by the vendor").
+        if doc.is_question(hit.start) or doc.negated(hit.start):
+            continue
+        subject = _prev_words(low, hit.start, 3)
+        if any(w in ("we", "i", "us") for w in subject) or _BY_AFTER.match(low, hit.end):
+            continue
+        found.spans.append((max(doc.clause_start(hit.start), hit.start - 30), hit.end))
     for hit in dedupe(doc.hits_of("customer_comms")):
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue

@@ -244,7 +244,7 @@ def _label_before(low: str, lo: int, pos: int) -> str:
     labels = _label_set()
     if len(words) >= 2 and f"{words[-2]} {words[-1]}" in labels:
         return f"{words[-2]} {words[-1]}"
-    last = words[-1].rstrip(".:#")
+    last = words[-1].rstrip(".#")
     return last if last in labels else ""
 
 

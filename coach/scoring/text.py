@@ -42,10 +42,16 @@ def _not_past() -> frozenset[str]:
     return frozenset(lexicon.lists("not_past_ed"))
 
 
+@functools.cache
+def _determiners() -> frozenset[str]:
+    return frozenset(lexicon.lists("determiners"))
+
+
 def _past_tense_starts(low: str) -> list[int]:
     """Starts of regular past-tense words (found from their "-ed" ending: fast)."""
     out: list[int] = []
     not_past = _not_past()
+    determiners = _determiners()
     for match in _ED.finditer(low):
         end = match.end()
         word = _WORD_BEFORE.search(low, max(0, end - 24), end)
@@ -54,6 +60,8 @@ def _past_tense_starts(low: str) -> list[int]:
         start = word.start()
         if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "'’"):
             continue
+        if low[max(0, start - 7) : start].rstrip().rsplit(" ", 1)[-1] in determiners:
+            continue  # "the corrected settings": an adjective, not a past tense
         out.append(start)
     return out
 
