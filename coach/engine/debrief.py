@@ -50,10 +50,20 @@ class Debrief(BaseModel):
 
 
 @cache
-def element_advice() -> dict[str, dict[str, str]]:
+def _advice() -> dict[str, dict[str, dict[str, str]]]:
     text = resources.files("coach.engine").joinpath("data/advice.yaml").read_text("utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(text)
     return data
+
+
+def element_advice() -> dict[str, dict[str, str]]:
+    """What to practise when an element is missing, by element name."""
+    return _advice()["elements"]
+
+
+def finding_advice() -> dict[str, dict[str, str]]:
+    """What to practise for the scorer's other deduction kinds (buried, unknown, ...)."""
+    return _advice()["findings"]
 
 
 def build_debrief(
@@ -99,12 +109,13 @@ def top_improvements(turns: list[Turn], limit: int = 3) -> list[Improvement]:
 def _improvement(code: str, points: int, index: int, turns: list[Turn]) -> Improvement:
     turn = turns[index]
     assert turn.result is not None
-    if code.startswith("missing:"):
-        element = code.split(":", 1)[1]
-        advice = element_advice().get(element, {})
+    kind, _, element = code.partition(":")
+    advice = element_advice().get(element) if kind == "missing" else finding_advice().get(kind)
+    if advice is not None:
+        words = element.replace("_", " ")
         return Improvement(
-            title=advice.get("title", f"Cover {element}"),
-            detail=advice.get("advice", ""),
+            title=advice["title"].format(element=words),
+            detail=advice["advice"].format(element=words),
             turn=index,
             node=turn.node,
             code=code,

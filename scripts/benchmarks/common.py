@@ -30,7 +30,9 @@ class Figure:
         target = ""
         if self.target is not None:
             sign = "≤" if self.lower_is_better else "≥"
-            target = f"  (target {sign} {self.target:g} {self.unit}: {'ok' if self.ok else 'MISSED'})"
+            target = (
+                f"  (target {sign} {self.target:g} {self.unit}: {'ok' if self.ok else 'MISSED'})"
+            )
         note = f"  [{self.note}]" if self.note else ""
         return f"{self.section:10} {self.name:48} {self.value:12.3f} {self.unit}{target}{note}"
 
