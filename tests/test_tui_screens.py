@@ -437,6 +437,20 @@ async def test_debrief_retry_starts_again_and_export_writes_markdown(tmp_path: P
         assert app.screen.session.transcript.user_turns == []
 
 
+async def test_debrief_letter_keys_wait_a_moment_so_typing_cannot_retry(tmp_path: Path) -> None:
+    app = make_app(tmp_path, start=FIXTURE_ID)
+    app.config.keys_guard = 0.5
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await play_to_debrief(pilot, ["impact mitigation", "timeline next_update"])
+        await pilot.press("r", "e")  # letters still being typed as the meeting ends
+        assert app.screen is screen
+        assert not (tmp_path / "data" / "exports").exists()
+        await pilot.pause(0.7)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RehearsalScreen)
+
+
 async def test_debrief_h_opens_history_and_escape_goes_home(tmp_path: Path) -> None:
     app = make_app(tmp_path, start=FIXTURE_ID)
     async with app.run_test(size=SIZE) as pilot:

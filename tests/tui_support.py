@@ -139,6 +139,7 @@ def make_app(
         scenario_dirs=scenario_dirs or [],
         data_dir=str(data_dir or tmp_path / "data"),
         typing_delay=typing_delay,
+        keys_guard=0.0,
         live_hints=live_hints,
         use_store=store,
         clock=clock or ManualClock(),

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 #: Seconds the CEO "types" before each line appears: long enough to feel like a
 #: reply is coming, short enough never to be in the way.
 DEFAULT_TYPING_DELAY = 0.7
+#: Seconds after the Debrief appears during which its letter keys (r, e, h) do
+#: nothing: the meeting can end while the user is still typing an answer, and
+#: those letters must not retry or export by accident.
+DEFAULT_KEYS_GUARD = 0.8
 #: Longest delay accepted from COACH_TYPING_DELAY; more would feel like a hang.
 MAX_TYPING_DELAY = 10.0
 
@@ -49,6 +53,8 @@ class AppConfig:
     #: ``--data-dir``; ``None`` means COACH_DATA_DIR or the platform's user data dir.
     data_dir: str | None = None
     typing_delay: float = DEFAULT_TYPING_DELAY
+    #: See DEFAULT_KEYS_GUARD; tests set 0.
+    keys_guard: float = DEFAULT_KEYS_GUARD
     #: Open straight into this scenario's Prep screen (``coach rehearse ID``).
     scenario_id: str | None = None
     #: Resume this stored session (``coach rehearse --resume ID``).

@@ -125,9 +125,26 @@ class DebriefScreen(Screen[None]):
             yield Button("Home", id="home", compact=True)
         yield Footer()
 
+    #: Actions on single letters, held back for a moment after the screen opens.
+    GUARDED_ACTIONS: ClassVar[frozenset[str]] = frozenset({"retry", "export", "history"})
+
     def on_mount(self) -> None:
         # The report has focus so the arrow keys and page keys scroll it.
         self.query_one("#debrief", VerticalScroll).focus()
+        guard = self.coach.config.keys_guard
+        self._keys_armed = guard <= 0
+        if not self._keys_armed:
+            self.set_timer(guard, self._arm_keys)
+
+    def _arm_keys(self) -> None:
+        self._keys_armed = True
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None shows the key dimmed in the Footer while it is held back.
+        if action in self.GUARDED_ACTIONS and not getattr(self, "_keys_armed", True):
+            return None
+        return True
 
     # -- content ---------------------------------------------------------------------
 
