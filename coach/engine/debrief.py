@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
+from coach.brief.facts import placeholder_facts
 from coach.engine.transcript import Transcript, Turn
 from coach.scenario.model import Scenario, fill
 
@@ -69,7 +70,8 @@ def finding_advice() -> dict[str, dict[str, str]]:
 def build_debrief(
     scenario: Scenario, transcript: Transcript, facts: dict[str, str] | None = None
 ) -> Debrief:
-    facts = {**scenario.facts, **(facts or {})}
+    brief = transcript.brief
+    facts = {**scenario.facts, **(placeholder_facts(brief) if brief else {}), **(facts or {})}
     ending = scenario.ending_map.get(transcript.ending) if transcript.ending else None
     return Debrief(
         scenario_id=scenario.id,

@@ -12,12 +12,15 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from coach.brief.facts import check_facts, placeholder_facts
+from coach.brief.model import Brief
 from coach.engine import states
 from coach.engine.states import State
 from coach.engine.transcript import Gap, Transcript, Turn, TurnKind, utc_from_timestamp
 from coach.errors import CoachError
 from coach.scenario.conditions import ConditionContext, evaluate
 from coach.scenario.model import Branch, Node, Scenario, fill
+from coach.scoring.brief_checks import apply_brief_checks
 from coach.scoring.result import AnswerResult
 from coach.scoring.scorer import score_answer, session_scores
 
@@ -57,8 +60,16 @@ class Session:
         self.transcript = transcript
         self.clock = clock
         self.scorer = scorer
-        #: Placeholder values: the scenario's facts, optionally overridden (e.g. by a brief).
-        self.facts = {**scenario.facts, **(facts or {})}
+        brief = transcript.brief
+        #: Placeholder values: the scenario's facts, then the brief's (the CEO talks
+        #: about the user's own incident), then any given here.
+        self.facts = {
+            **scenario.facts,
+            **(placeholder_facts(brief) if brief else {}),
+            **(facts or {}),
+        }
+        #: What answers are checked against (contradictions, an overclaimed cause).
+        self.brief_facts = check_facts(brief) if brief else None
 
     # -- construction ------------------------------------------------------
 
@@ -70,7 +81,10 @@ class Session:
         clock: Clock = time.time,
         facts: dict[str, str] | None = None,
         scorer: ScoreFn = score_answer,
+        brief: Brief | None = None,
+        brief_name: str | None = None,
     ) -> Session:
+        """A new session; with ``brief``, of the user's own incident (see :mod:`coach.brief`)."""
         now = clock()
         transcript = Transcript(
             scenario_id=scenario.id,
@@ -81,6 +95,8 @@ class Session:
             started_at=utc_from_timestamp(now),
             clock_start=now,
             variables=dict(scenario.initial_variables),
+            brief_name=brief_name,
+            brief=brief,
         )
         return cls(scenario, transcript, clock=clock, facts=facts, scorer=scorer)
 
@@ -230,7 +246,7 @@ class Session:
 
     def _score(self, text: str, node: Node | None) -> AnswerResult:
         s = self.scenario
-        return self.scorer(
+        result = self.scorer(
             text,
             expects=node.expects if node else (),
             budget=node.budget if node else None,
@@ -240,6 +256,9 @@ class Session:
             role=s.role,
             earlier=self.results,
         )
+        if self.brief_facts is not None:
+            result = apply_brief_checks(text, result, self.brief_facts)
+        return result
 
     def _context(
         self, node: Node, result: AnswerResult | None, attempt: int = 0

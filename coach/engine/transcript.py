@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from coach.brief.model import Brief
 from coach.engine.states import State
 from coach.scoring.result import AnswerResult
 
@@ -69,6 +70,10 @@ class Transcript(BaseModel):
     ending: str | None = None
     scores: dict[str, int] = Field(default_factory=dict)
     overall: int = 0
+    #: The incident brief rehearsed, if any: its name, and a copy as it was then (the
+    #: file may change later; resuming and the follow-up write-up use this copy).
+    brief_name: str | None = None
+    brief: Brief | None = None
 
     @property
     def user_turns(self) -> list[Turn]:

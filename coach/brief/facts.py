@@ -1,0 +1,112 @@
+"""A brief as scenario placeholders, and as what the scorer checks answers against.
+
+:func:`placeholder_facts` maps the brief onto the names scenario lines use
+(``{system}``, ``{eta}`` ...), so ``Session.new(scenario, facts=...)`` makes the
+CEO talk about the user's own system, figures and deadlines. A field the brief
+leaves out gets a neutral wording (data/facts.yaml) rather than the scenario's
+own value, so the CEO never asks about somebody else's system.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import cast
+
+import yaml
+
+from coach.brief import units
+from coach.brief.model import Brief
+from coach.scoring.brief_checks import BriefEta, BriefFacts, BriefFigure, cause_terms
+
+#: The placeholder names a brief fills, in the order the brief form shows them.
+PLACEHOLDERS: tuple[str, ...] = (
+    "system",
+    "what_happened",
+    "impact",
+    "cause",
+    "cause_status",
+    "mitigation",
+    "plan",
+    "eta",
+    "people",
+    "next_update",
+    "ceo_name",
+)
+
+
+@functools.cache
+def neutral_facts() -> dict[str, str]:
+    """What a placeholder says when the brief leaves its field out."""
+    text = resources.files("coach.brief").joinpath("data", "facts.yaml").read_text("utf-8")
+    data = cast(dict[str, dict[str, str]], yaml.safe_load(text))
+    return dict(data["neutral"])
+
+
+def join(items: list[str] | None, sep: str = "; ") -> str | None:
+    values = [" ".join(item.split()) for item in items or () if item.strip()]
+    return sep.join(values) if values else None
+
+
+def impact_text(brief: Brief) -> str | None:
+    """ "2,300 users (could not sign in); £40,000" or ``None`` without figures."""
+    return join([f.text for f in brief.figures])
+
+
+def given_facts(brief: Brief) -> dict[str, str]:
+    """The placeholders this brief gives a value (no neutral wording)."""
+    values: dict[str, str | None] = {
+        "system": brief.system,
+        "what_happened": brief.what_happened,
+        "impact": impact_text(brief),
+        "cause": brief.cause,
+        "cause_status": brief.cause_status,
+        "mitigation": join(brief.mitigation),
+        "plan": brief.plan,
+        "eta": brief.eta.text if brief.eta else None,
+        "people": join(brief.stakeholders),
+        "next_update": brief.update_cadence,
+        "ceo_name": brief.ceo_name,
+    }
+    return {name: " ".join(value.split()) for name, value in values.items() if value}
+
+
+def placeholder_facts(brief: Brief) -> dict[str, str]:
+    """Every placeholder a brief stands for: its own value, or a neutral wording.
+
+    ``ceo_name`` is left to the scenario when the brief has none (the CEO keeps
+    the scenario's name)."""
+    facts = {k: v for k, v in neutral_facts().items() if k != "ceo_name"}
+    facts.update(given_facts(brief))
+    return facts
+
+
+def check_facts(brief: Brief) -> BriefFacts:
+    """What the scorer's brief checks compare answers with."""
+    figures = []
+    for figure in brief.figures:
+        unit = units.impact_units()[figure.unit]
+        high = figure.high if figure.high is not None else figure.value
+        figures.append(
+            BriefFigure(
+                kind=unit.kind,
+                low=figure.value,
+                high=high,
+                unit=figure.currency or figure.unit if unit.kind == "money" else figure.unit,
+                nouns=unit.nouns,
+                text=figure.amount,
+            )
+        )
+    eta = None
+    if brief.eta is not None:
+        eta = BriefEta(text=brief.eta.text, hours=brief.eta.hours, minutes=brief.eta.minutes)
+    known_by = brief.cause_known_by.strip() if brief.cause_known_by else None
+    if known_by and not known_by.lower().startswith(("by ", "at ", "in ", "within ", "after ")):
+        known_by = f"by {known_by}"
+    return BriefFacts(
+        figures=tuple(figures),
+        eta=eta,
+        cause_status=brief.cause_status,
+        cause_known_by=known_by,
+        cause_terms=cause_terms(brief.cause) if brief.cause else frozenset(),
+    )

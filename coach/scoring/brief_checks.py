@@ -1,0 +1,353 @@
+"""Checks of an answer against the user's incident brief.
+
+The scorer already reads every figure and time an answer states
+(:attr:`AnswerResult.quantities`, built by :mod:`coach.scoring.consistency`) and
+where it states a cause (the ``root_cause`` element). Given what the brief says,
+this module raises two flags:
+
+* ``contradiction``: a count, sum of money or percentage far from every brief
+  figure of the same unit ("23,000 users" when the brief says 2,300), or a time
+  outside the brief's estimate ("by tonight" when the brief says 4–6 hours). A
+  correction in the same sentence, up to a semicolon ("now 3,100, up from
+  2,300"), clears it, as in the scorer's own ``inconsistent`` check. Times
+  about something else (when the cause will be confirmed, the next update) are
+  left alone.
+* ``overclaimed_cause``: a cause stated with certainty (or with no hedge in
+  its sentence or the ones beside it) while the brief marks it as suspected or
+  unknown. A sentence states the cause when the scorer finds the ``root_cause``
+  element in it, or when it names the brief's cause (two of its words) next to a
+  cause word or a claim of certainty.
+
+:func:`apply_brief_checks` adds the flags to a scored answer with the points the
+scorer's ``weights.yaml`` sets for them, so the answer's dimensions and score say
+what the flags cost. Thresholds, word lists and messages are in
+``data/brief_checks.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from coach.scoring import lexicon
+from coach.scoring.result import AnswerResult, Deduction, Flag, Quantity
+from coach.scoring.scorer import session_scores, weights
+from coach.scoring.text import lower_aligned
+
+FigureKind = Literal["count", "money", "percent"]
+
+
+@dataclass(frozen=True)
+class BriefFigure:
+    """One impact figure of the brief, as the checks compare it."""
+
+    kind: FigureKind
+    low: float
+    high: float
+    #: The currency code for money; the brief's unit name otherwise.
+    unit: str
+    #: For counts: the nouns an answer may use for this unit ("customer", "user").
+    nouns: frozenset[str]
+    #: How the brief states it, for messages: "2,300 users".
+    text: str
+
+
+@dataclass(frozen=True)
+class BriefEta:
+    """The brief's estimate: a duration range in hours, or a clock time."""
+
+    text: str
+    hours: tuple[float, float] | None = None
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class BriefFacts:
+    """What the checks need from a brief (:func:`coach.brief.facts.check_facts` builds it)."""
+
+    figures: tuple[BriefFigure, ...] = ()
+    eta: BriefEta | None = None
+    cause_status: str | None = None
+    #: When the brief says the cause will be confirmed ("by 15:00").
+    cause_known_by: str | None = None
+    #: The content words of the brief's cause ("maintenance", "table"), lower case.
+    cause_terms: frozenset[str] = frozenset()
+
+
+@functools.cache
+def _spec() -> dict[str, Any]:
+    return lexicon.load("brief_checks.yaml")
+
+
+def _regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'’])(?:" + lexicon.trie_regex(phrases) + r")(?![\w'’])")
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    spec = _spec()
+    cats = lexicon.categories()
+    tentative = [
+        *spec["overclaimed_cause"]["tentative"],
+        *cats.get("hypothesis", ()),
+        *cats.get("unknown", ()),
+    ]
+    return {
+        "correction": _regex(spec["contradiction"]["corrections"]),
+        "not_eta": _regex(spec["contradiction"]["not_eta"]),
+        "tentative": _regex(tentative),
+        "certain": _regex(spec["overclaimed_cause"]["certain"]),
+        "cause_word": _regex(spec["overclaimed_cause"]["cause_words"]),
+        "named": _regex(spec["contradiction"]["named_windows"]),
+    }
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_SEGMENT_END = re.compile(r"[.!?;](?=\s|$)|\n")
+_CLAUSE_END = re.compile(r"[.!?;,:—–](?=\s|$)|\n|\s-\s|\s(?:and|but|then|so|while)\s")
+
+
+def _bounds(text: str, pos: int, ends: re.Pattern[str]) -> tuple[int, int]:
+    start = 0
+    for match in ends.finditer(text, 0, pos):
+        start = match.end()
+    following = ends.search(text, pos)
+    return start, following.start() if following else len(text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, fields: Mapping[str, str]) -> str:
+    return " ".join(template.split()).format_map(_Fields(fields))
+
+
+# -- contradiction ------------------------------------------------------------------
+
+
+def _figure_conflict(q: Quantity, figures: Sequence[BriefFigure], tol: float) -> BriefFigure | None:
+    """The brief figure ``q`` contradicts, or ``None`` if it agrees with one (or
+    the brief has no figure of its unit)."""
+    if q.kind == "count":
+        same = [f for f in figures if f.kind == "count" and q.unit in f.nouns]
+    elif q.kind == "money":
+        same = [f for f in figures if f.kind == "money" and f.unit == q.unit]
+    elif q.kind == "percent":
+        same = [f for f in figures if f.kind == "percent"]
+    else:
+        return None
+    if not same:
+        return None
+    low, high = q.value, q.high if q.high is not None else q.value
+    for figure in same:
+        if high >= figure.low * (1 - tol) and low <= figure.high * (1 + tol):
+            return None
+    # The nearest one is the one the speaker most likely meant.
+    return min(same, key=lambda f: abs(_log_ratio(low, f.low)))
+
+
+def _log_ratio(a: float, b: float) -> float:
+    import math
+
+    return math.log(max(a, 1e-9) / max(b, 1e-9))
+
+
+def _time_conflict(low_text: str, q: Quantity, eta: BriefEta) -> bool:
+    spec = _spec()["contradiction"]
+    c_start, c_end = _bounds(low_text, q.start, _CLAUSE_END)
+    if _patterns()["not_eta"].search(low_text, c_start, max(c_end, q.end)):
+        return False
+    if q.unit == "clock":
+        if eta.minutes is None:
+            return False
+        return abs(q.value - eta.minutes) > float(spec["clock_minutes"])
+    if eta.hours is None:
+        return False
+    tol = float(spec["time_tolerance"])
+    brief_low, brief_high = eta.hours[0] * (1 - tol), eta.hours[1] * (1 + tol)
+    if q.kind == "duration":
+        window = (q.value, q.value)
+    else:
+        window = _named_window(low_text[q.start : q.end], q.value)
+    return window[1] < brief_low or window[0] > brief_high
+
+
+def _named_window(phrase: str, horizon: float) -> tuple[float, float]:
+    windows: dict[str, list[float]] = _spec()["contradiction"]["named_windows"]
+    found = [lexicon.norm(m.group()) for m in _patterns()["named"].finditer(phrase)]
+    for key in sorted(found, key=len, reverse=True):
+        if key in windows:
+            low, high = windows[key]
+            return float(low), float(high)
+    return horizon * 0.5, horizon * 1.5
+
+
+def _contradictions(
+    text: str, low_text: str, result: AnswerResult, facts: BriefFacts
+) -> list[Flag]:
+    spec = _spec()["contradiction"]
+    tol = float(spec["tolerance"])
+    out: list[Flag] = []
+    for q in result.quantities:
+        s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
+        if _patterns()["correction"].search(low_text, s_start, s_end):
+            continue
+        if q.kind in ("duration", "deadline"):
+            if facts.eta is None or not _time_conflict(low_text, q, facts.eta):
+                continue
+            brief, kind = facts.eta.text, "time"
+        else:
+            figure = _figure_conflict(q, facts.figures, tol)
+            if figure is None:
+                continue
+            brief, kind = figure.text, "figure"
+        fields = {"evidence": _short(q.text), "brief": brief}
+        out.append(
+            Flag(
+                code="contradiction",
+                message=_fill(spec[f"{kind}_message"], fields),
+                suggestion=_fill(spec[f"{kind}_suggestion"], fields),
+                start=q.start,
+                end=q.end,
+                evidence=text[q.start : q.end],
+            )
+        )
+    return out
+
+
+# -- overclaimed cause ----------------------------------------------------------------
+
+
+_WORD = re.compile(r"[a-z][a-z'’\-]+")
+
+
+def cause_terms(cause: str) -> frozenset[str]:
+    """The words of a cause worth recognising in an answer ("maintenance", "locked")."""
+    stop = frozenset(_spec()["overclaimed_cause"]["stopwords"])
+    return frozenset(w for w in _WORD.findall(cause.lower()) if len(w) >= 4 and w not in stop)
+
+
+def _sentences(low_text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(low_text):
+        if low_text[start : match.end()].strip():
+            out.append((start, match.end()))
+        start = match.end()
+    if low_text[start:].strip():
+        out.append((start, len(low_text)))
+    return out
+
+
+def _states_cause(
+    low_text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]], facts: BriefFacts
+) -> bool:
+    if any(lo <= s < hi or s <= lo < e for s, e in spans):
+        return True
+    if len(set(_WORD.findall(low_text[lo:hi])) & facts.cause_terms) < 2:
+        return False
+    patterns = _patterns()
+    return bool(
+        patterns["certain"].search(low_text, lo, hi)
+        or patterns["cause_word"].search(low_text, lo, hi)
+    )
+
+
+def _overclaimed(text: str, low_text: str, result: AnswerResult, facts: BriefFacts) -> list[Flag]:
+    if facts.cause_status not in ("suspected", "unknown"):
+        return []
+    cause = result.elements.get("root_cause")
+    spans = [(s.start, s.end) for s in cause.spans] if cause is not None else []
+    patterns = _patterns()
+    sentences = _sentences(low_text)
+    for i, (lo, hi) in enumerate(sentences):
+        if low_text[lo:hi].rstrip().endswith("?"):
+            continue
+        if not _states_cause(low_text, lo, hi, spans, facts):
+            continue
+        certain = patterns["certain"].search(low_text, lo, hi)
+        near_lo = sentences[max(0, i - 1)][0]
+        near_hi = sentences[min(len(sentences) - 1, i + 1)][1]
+        if certain is None and patterns["tentative"].search(low_text, near_lo, near_hi):
+            continue
+        start, end = (certain.start(), certain.end()) if certain else (lo, hi)
+        while start < end and text[start].isspace():
+            start += 1
+        return [_overclaim_flag(text, start, end, text[lo:hi], facts)]
+    return []
+
+
+def _overclaim_flag(text: str, start: int, end: int, sentence: str, facts: BriefFacts) -> Flag:
+    spec = _spec()["overclaimed_cause"]
+    fields = {
+        "evidence": _short(sentence.strip()),
+        "status": "suspected, not confirmed" if facts.cause_status == "suspected" else "unknown",
+        "known_by": facts.cause_known_by or spec["known_by_default"],
+    }
+    return Flag(
+        code="overclaimed_cause",
+        message=_fill(spec["message"], fields),
+        suggestion=_fill(spec["suggestion"], fields),
+        start=start,
+        end=end,
+        evidence=text[start:end],
+    )
+
+
+# -- public ------------------------------------------------------------------------------
+
+
+def brief_flags(text: str, result: AnswerResult, facts: BriefFacts) -> list[Flag]:
+    """The ``contradiction`` and ``overclaimed_cause`` flags of one scored answer."""
+    if not text.strip():
+        return []
+    low_text = lower_aligned(text)
+    flags = _contradictions(text, low_text, result, facts)
+    flags += _overclaimed(text, low_text, result, facts)
+    return flags
+
+
+def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> AnswerResult:
+    """``result`` with the brief's flags added, their points deducted (weights.yaml)
+    and the score recomputed. Unchanged when nothing contradicts the brief."""
+    flags = brief_flags(text, result, facts)
+    if not flags or result.words == 0:
+        return result
+    rules = weights()["flag_deductions"]
+    dimensions = dict(result.dimensions)
+    deductions = list(result.deductions)
+    by_code: dict[str, list[Flag]] = {}
+    for flag in flags:
+        by_code.setdefault(flag.code, []).append(flag)
+    for code, group in by_code.items():
+        rule = rules[code]
+        dim = str(rule["dimension"])
+        if dim not in dimensions:
+            dim = "clarity"
+        points = min(int(rule["points"]) * len(group), int(rule["cap"]))
+        dimensions[dim] = max(0, dimensions.get(dim, 100) - points)
+        label = code.replace("_", " ")
+        reason = f"{label} ×{len(group)}" if len(group) > 1 else label
+        deductions.append(Deduction(dimension=dim, points=points, reason=reason, code=code))
+    merged = sorted([*result.flags, *flags], key=lambda f: (f.start, f.end, f.code))
+    # The overall of one answer is the weighted mean of its dimensions, which is what
+    # session_scores gives for a single answer.
+    _, score = session_scores([result.model_copy(update={"dimensions": dimensions})])
+    return result.model_copy(
+        update={
+            "flags": merged,
+            "deductions": deductions,
+            "dimensions": dimensions,
+            "score": score,
+        }
+    )

@@ -1,0 +1,128 @@
+"""Checks of answers against a brief: contradictions and an overclaimed cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from coach.brief.facts import check_facts
+from coach.brief.model import Brief
+from coach.scoring import lexicon
+from coach.scoring.brief_checks import apply_brief_checks, brief_flags
+from coach.scoring.scorer import score_answer
+
+LABELLED = Path(__file__).parent / "data" / "brief_contradictions.yaml"
+BRIEF_FLAGS = {"contradiction", "overclaimed_cause"}
+
+
+def _cases() -> list[Any]:
+    data = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    return [
+        pytest.param(group["brief"], answer["text"], set(answer["flags"]), id=answer["text"][:50])
+        for group in data["groups"]
+        for answer in group["answers"]
+    ]
+
+
+CASES = _cases()
+
+
+def codes(brief: dict[str, Any], text: str) -> set[str]:
+    facts = check_facts(Brief.model_validate(brief))
+    return {f.code for f in brief_flags(text, score_answer(text), facts)}
+
+
+def test_there_are_enough_labelled_pairs() -> None:
+    assert len(CASES) >= 20
+    labels = [case.values[2] for case in CASES]
+    assert sum(1 for flags in labels if "contradiction" in flags) >= 10
+    assert sum(1 for flags in labels if "overclaimed_cause" in flags) >= 4
+    assert sum(1 for flags in labels if not flags) >= 10
+
+
+@pytest.mark.parametrize(("brief", "text", "expected"), CASES)
+def test_labelled_pairs(brief: dict[str, Any], text: str, expected: set[str]) -> None:
+    assert codes(brief, text) == expected
+
+
+def _rule_examples() -> list[Any]:
+    spec = lexicon.load("brief_checks.yaml")
+    out = []
+    for code in ("contradiction", "overclaimed_cause"):
+        for rule in spec[code]["rules"]:
+            out += [pytest.param(code, t, False, id=f"pass:{t[:40]}") for t in rule["pass"]]
+            out += [pytest.param(code, t, True, id=f"fail:{t[:40]}") for t in rule["fail"]]
+    return out
+
+
+@pytest.mark.parametrize(("code", "text", "fires"), _rule_examples())
+def test_data_examples(code: str, text: str, fires: bool) -> None:
+    brief = lexicon.load("brief_checks.yaml")["example_brief"]
+    assert (code in codes(brief, text)) is fires
+
+
+def test_flags_carry_span_message_and_fix() -> None:
+    facts = check_facts(
+        Brief.model_validate(
+            {
+                "impact": [{"value": 2300, "unit": "users"}],
+                "cause": "an expired certificate",
+                "cause_status": "suspected",
+                "cause_known_by": "15:00",
+            }
+        )
+    )
+    text = "It was caused by an expired certificate, and 23,000 users could not pay."
+    flags = {f.code: f for f in brief_flags(text, score_answer(text), facts)}
+    contradiction = flags["contradiction"]
+    assert text[contradiction.start : contradiction.end] == contradiction.evidence == "23,000"
+    assert "2,300 users" in contradiction.message and "23,000" in contradiction.suggestion
+    overclaimed = flags["overclaimed_cause"]
+    assert text[overclaimed.start : overclaimed.end] == overclaimed.evidence
+    assert "suspected, not confirmed" in overclaimed.message
+    assert "by 15:00" in overclaimed.suggestion
+
+
+def test_apply_deducts_ownership_points_and_rescores() -> None:
+    facts = check_facts(Brief.model_validate({"impact": [{"value": 2300, "unit": "users"}]}))
+    text = "About 23,000 users could not pay."
+    plain = score_answer(text, expects=["impact"])
+    checked = apply_brief_checks(text, plain, facts)
+    assert [f.code for f in checked.flags if f.code in BRIEF_FLAGS] == ["contradiction"]
+    assert checked.dimensions["ownership"] == plain.dimensions["ownership"] - 20
+    assert checked.score < plain.score
+    deduction = checked.deductions[-1]
+    assert (deduction.code, deduction.dimension, deduction.points) == (
+        "contradiction",
+        "ownership",
+        20,
+    )
+
+
+def test_apply_caps_points_per_flag() -> None:
+    facts = check_facts(
+        Brief.model_validate(
+            {
+                "impact": [
+                    {"value": 2300, "unit": "users"},
+                    {"value": 100, "unit": "orders"},
+                    {"value": 5, "unit": "percent"},
+                ]
+            }
+        )
+    )
+    text = "About 23,000 users, 9,000 orders and 60% of payments were hit."
+    checked = apply_brief_checks(text, score_answer(text), facts)
+    assert sum(1 for f in checked.flags if f.code == "contradiction") == 3
+    assert [d.points for d in checked.deductions if d.code == "contradiction"] == [40]
+
+
+def test_apply_leaves_agreeing_answers_alone() -> None:
+    facts = check_facts(Brief.model_validate({"impact": [{"value": 2300, "unit": "users"}]}))
+    text = "About 2,300 users could not pay."
+    result = score_answer(text)
+    assert apply_brief_checks(text, result, facts) is result
+    assert apply_brief_checks("", score_answer(""), facts).flags == []
