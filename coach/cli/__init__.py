@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.app_cmds",
     "coach.cli.store_cmds",
     "coach.cli.score_cmds",
+    "coach.cli.brief_cmds",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -21,7 +21,18 @@ def register(
         description="Play SCENARIO with the answers in FILE, in order, and print the scored "
         "transcript and debrief. If the answers run out first, the session ends abandoned.",
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="a scenario id or a path to a file")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a scenario id or a path to a file (with --brief, optional: the best fit is used)",
+    )
+    run.add_argument(
+        "--brief",
+        metavar="NAME_OR_PATH",
+        help="rehearse your own incident: fill the scenario from this brief and check the "
+        "answers against it (`coach brief list` shows your briefs)",
+    )
     run.add_argument(
         "--answers",
         required=True,
@@ -65,11 +76,26 @@ def run_command(args: argparse.Namespace) -> int:
     from coach.engine.debrief import build_debrief
     from coach.engine.report import render, run_json
     from coach.engine.session import Session
+    from coach.errors import CoachError
     from coach.scenario.library import load_scenario
 
-    scenario = load_scenario(args.scenario, args.scenarios)
+    brief, brief_name = None, None
+    if args.brief:
+        from coach.brief.choose import choose
+
+        choice = choose(args.brief, args.scenario, args.scenarios, args.data_dir)
+        scenario, brief, brief_name = choice.scenario, choice.brief, choice.brief_name
+        if choice.notice:
+            print(f"coach: {choice.notice}", file=sys.stderr)
+    elif args.scenario:
+        scenario = load_scenario(args.scenario, args.scenarios)
+    else:
+        raise CoachError(
+            "name a scenario (`coach list` shows them), or give --brief NAME to rehearse "
+            "your own incident with the scenario that fits it"
+        )
     answers = read_answers(args.answers)
-    session = Session.new(scenario)
+    session = Session.new(scenario, brief=brief, brief_name=brief_name)
     session.begin()
     for text in answers:
         if not session.awaiting_answer:

@@ -1,0 +1,118 @@
+"""``coach brief list|template|check`` through the command line's entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+
+PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add(data_dir: Path, name: str, text: str) -> Path:
+    briefs = data_dir / "briefs"
+    briefs.mkdir(exist_ok=True)
+    path = briefs / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_list_when_there_are_none(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "brief", "list")
+    assert code == 0
+    assert out.startswith(f"No briefs yet in {data_dir / 'briefs'}.")
+
+
+def test_list_shows_readiness_and_broken_files(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(data_dir, "payments", PAYMENTS.read_text(encoding="utf-8"))
+    add(data_dir, "partial", "system: the search index\n")
+    add(data_dir, "broken", "impact:\n  - {value: 3, unit: usrs}\n")
+    code, out, _ = run(capsys, "brief", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"Briefs in {data_dir / 'briefs'}:"
+    assert lines[1].startswith("  broken    broken: ")
+    assert "2:22: S105 impact[0].unit: unknown unit 'usrs'" in lines[1]
+    assert lines[2].startswith("  partial   ready   8%  the search index")
+    assert lines[3].startswith("  payments  ready 100%  the payments gateway · architect")
+    code, out, _ = run(capsys, "brief", "list", "--json")
+    data = json.loads(out)
+    assert [b["name"] for b in data["briefs"]] == ["broken", "partial", "payments"]
+    assert data["briefs"][1]["readiness"] == 8 and "eta" in data["briefs"][1]["gaps"]
+    assert data["briefs"][0]["ok"] is False and data["briefs"][0]["errors"]
+
+
+def test_template_prints_and_saves(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "brief", "template")
+    assert code == 0 and out.startswith("# An incident brief for coach")
+    code, out, _ = run(capsys, "brief", "template", "--save", "tomorrow")
+    assert code == 0 and "tomorrow.yaml" in out
+    assert (data_dir / "briefs" / "tomorrow.yaml").read_text(encoding="utf-8").startswith("#")
+    code, _, err = run(capsys, "brief", "template", "--save", "tomorrow")
+    assert code == 1 and "exists already" in err
+    code, _, err = run(capsys, "brief", "template", "--save", "Bad Name")
+    assert code == 1 and "not a usable brief name" in err
+    code, out, _ = run(capsys, "brief", "check", "tomorrow")
+    assert code == 0 and out.startswith("Brief tomorrow: ready for 0 of 12 questions (0%).")
+
+
+def test_check_reports_gaps_with_advice(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(data_dir, "api", "system: the public API\ncause_status: unknown\n")
+    code, out, _ = run(capsys, "brief", "check", "api")
+    assert code == 0
+    assert "✗ How many customers, orders or transactions are affected?" in out
+    assert "Impact has no figure. Estimate a range before the meeting" in out
+    assert "Say what you know, what you don't, and when you will know." in out
+    assert "✓ Which system is affected?" in out
+    code, out, _ = run(capsys, "brief", "check", "api", "--json")
+    data = json.loads(out)
+    assert data["readiness"] == 8 and {g["id"] for g in data["gaps"]} >= {"impact_figure", "cause"}
+
+
+def test_check_lists_every_error_with_its_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = add(data_dir, "bad", "system: 12\nimpact:\n  - {value: 3, unit: usrs}\n")
+    code, out, err = run(capsys, "brief", "check", "bad")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"{path}:1:9: S103 system: expected text, but YAML read '12' as a number (12); "
+        'quote it: "12"',
+        f"{path}:3:22: S105 impact[0].unit: unknown unit 'usrs'; did you mean 'users'? (use one "
+        "of: users, customers, accounts, merchants, orders, bookings, transactions, payments, "
+        "requests, records, tickets, devices, money, percent)",
+        "coach: brief bad has 2 errors; fix them and check again",
+    ]
+
+
+def test_check_takes_a_path_and_suggests_names(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "brief", "check", str(PAYMENTS))
+    assert code == 0 and out.startswith("Brief payments: ready for 13 of 13")
+    add(data_dir, "payments", "system: x\n")
+    code, _, err = run(capsys, "brief", "check", "paymnts")
+    assert code == 1
+    assert err.strip() == (
+        f"coach: no brief named 'paymnts' in {data_dir / 'briefs'}; did you mean 'payments'? "
+        "(`coach brief list` shows them)"
+    )
+    code, _, err = run(capsys, "brief", "check", "missing.yaml")
+    assert code == 1 and err.strip() == "coach: no brief file missing.yaml; check the path"
