@@ -70,3 +70,25 @@ def test_random_walk_reaches_every_node_branch_and_ending(scenario_id: str) -> N
     assert coverage.unreached_nodes == []
     assert coverage.unreached_branches == []
     assert coverage.unreached_endings == []
+
+
+@pytest.mark.parametrize("kind", ["strong", "weak"])
+def test_save_and_resume_at_every_turn_with_the_real_scorer(kind: str) -> None:
+    """Consistency flags read earlier answers: a resumed session must see them too."""
+    from coach.engine.transcript import Transcript
+
+    scenario_id = SHIPPED[0]
+    scenario = load_scenario(scenario_id)
+    given = answers(scenario_id, kind)
+    expected = play(scenario, given).transcript.model_dump_json()
+    for cut in range(1, len(given)):
+        ticks = iter(range(10**6))
+        session = Session.new(scenario, clock=ticks.__next__)  # type: ignore[arg-type]
+        session.begin()
+        for i, text in enumerate(given):
+            if i == cut:
+                saved = Transcript.model_validate_json(session.transcript.model_dump_json())
+                session = Session.resume(scenario, saved, clock=ticks.__next__)  # type: ignore[arg-type]
+            if session.awaiting_answer:
+                session.answer(text)
+        assert session.transcript.model_dump_json() == expected, f"differs resumed at {cut}"
