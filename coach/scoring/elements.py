@@ -209,7 +209,9 @@ def _passive_before(doc: Doc, pos: int) -> bool:
 def _header_content(doc: Doc, hit: Hit) -> tuple[int, int] | None:
     """The text after a status-template label, if the label opens its line or sentence."""
     s_start, s_end = doc.sentence_span(hit.start)
-    if doc.low[s_start : hit.start].strip(" -*•#>\t"):
+    # "The cause: ..." and "1. Cause: ..." open their line; "... and cause: x" does not.
+    before = doc.low[s_start : hit.start].strip(" -*•#>\t0123456789.)")
+    if before and before not in _words("header_determiners"):
         return None
     start = hit.end
     while start < s_end and doc.low[start] in " \t":
@@ -743,6 +745,13 @@ def _root_cause(a: Analysis) -> Found:
                 or doc.any_in("act_doing", lo, hit.start)
                 or doc.any_in("negator", lo, hit.start)
                 or doc.any_in("modal", lo, hit.start)
+            ):
+                continue
+            # "The contract was never paused because ...": why an action was not taken.
+            if any(
+                doc.negated(act.start)
+                for cat in ("act_done", "act_doing", "act_base")
+                for act in doc.in_range(cat, lo, hit.start)
             ):
                 continue
         found.spans.append(_cause_span(doc, hit))
