@@ -686,14 +686,25 @@ def _mitigation(doc: Doc) -> Found:
             if _FINITE_AFTER.search(low, hit.end, doc.clause_end(hit.end) + 1):
                 continue  # "Backfilling the week is scheduled": a subject, not a report
         agent = _agent_before(doc, cs, hit.start)
-        # "Traffic has failed over to us-west": a destination shows it was steered.
-        steered = hit.key in _words("destination_verbs") and low.startswith(" to ", hit.end)
+        # "Traffic has failed over to us-west", "traffic moved off the bad balancer": a
+        # direction shows it was steered.
+        steered = hit.key in _words("destination_verbs") and _DIRECTION.match(low, hit.end)
         if "act_needs_agent" in hit.cats and not (agent or passive or steered):
             continue
-        if "mover" in hit.cats and not doc.any_in(
-            "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
+        if (
+            "mover" in hit.cats
+            and not doc.any_in(
+                "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
+            )
+            # "Traffic has been shifted away": what was moved is the subject.
+            and not doc.any_in("move_object", cs, hit.start)
         ):
             continue
+        if state and doc.any_in("negator", hit.start, hit.end):
+            continue  # "rollback not done"
+        if state and doc.any_in("modal", hit.start, hit.end):
+            found.planned.append((hit.start, hit.end))
+            continue  # "refunds will complete by 6 pm"
         if not agent and not passive and doc.any_in("cause_subject", cs, hit.start):
             continue
         found.spans.append((hit.start, _phrase_end(doc, hit.end)))
@@ -705,11 +716,69 @@ def _mitigation(doc: Doc) -> Found:
         # "We will roll back tonight": a plan, not a mitigation.
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue
-        if _modal_before(doc, hit.start, window=32) and not doc.any_in(
-            "ask", doc.clause_start(hit.start), hit.start
-        ):
-            found.planned.append((hit.start, hit.end))
+        if _modal_before(doc, hit.start, window=32):
+            if not doc.any_in("ask", doc.clause_start(hit.start), hit.start):
+                found.planned.append((hit.start, hit.end))
+            continue
+        if _reported_present(doc, hit):
+            found.spans.append((hit.start, _phrase_end(doc, hit.end)))
+    for hit in doc.hits_of("containment_purpose"):
+        span = _done_for_containment(doc, hit)
+        if span is not None:
+            found.spans.append(span)
     return found
+
+
+_DIRECTION = re.compile(r" (?:to|off|away|over to|out of|onto|back to)(?![\w])")
+_SUBJECT_BASE = re.compile(r"(?:we|i|they|team|engineers|ops)\s+(?:(?:already|just|now)\s+)?$")
+
+
+def _reported_present(doc: Doc, hit: Hit) -> bool:
+    """ "We already stop the liquidations", "we route the users to Singapore now", "we
+    move our zone ... at 11:05 and since then ...": a plain present after its subject,
+    reporting a done action (common in speech and from non-native speakers). Without
+    "already", "now" after it or a past marker in the sentence it may be a proposal."""
+    low = doc.low
+    if _SUBJECT_BASE.search(low, max(0, hit.start - 24), hit.start) is None:
+        return False
+    if "mover" in hit.cats and not doc.any_in(
+        "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
+    ):
+        return False
+    if "already" in _prev_words(low, hit.start, 2):
+        return True
+    ce = doc.clause_end(hit.end)
+    if _NOW.search(low, hit.end, ce + 1):
+        return True
+    s_start, s_end = doc.sentence_span(hit.start)
+    return doc.any_in("past_marker", s_start, s_end)
+
+
+_NOW = re.compile(r"(?<![\w])(?:now|right now)(?![\w])")
+
+
+def _done_for_containment(doc: Doc, hit: Hit) -> tuple[int, int] | None:
+    """ "We've upgraded the contract to close the hole": our done action (any verb) with a
+    containment purpose. Intentions ("we decided to stop"), plans and negations are not."""
+    if doc.is_question(hit.start):
+        return None
+    s_start = doc.sentence_span(hit.start)[0]
+    lo = max(s_start, hit.start - 80)
+    agent = doc.last_before("agent", lo, hit.start)
+    if agent is None:
+        return None
+    if doc.any_in("intent_verb", agent.end, hit.start) or doc.any_in("modal", lo, hit.start):
+        return None
+    if doc.negated(hit.start, lo=agent.start, window=80):
+        return None
+    done = (
+        doc.past_ed(agent.end, hit.start)
+        or doc.in_range("past", agent.end, hit.start)
+        or doc.in_range("act_done", agent.end, hit.start)
+    )
+    if not done:
+        return None
+    return agent.start, _phrase_end(doc, hit.end)
 
 
 # -- root cause ---------------------------------------------------------------------
