@@ -1021,7 +1021,60 @@ def _prevention(doc: Doc) -> Found:
             "safeguard_verb", s_start, s_end
         ):
             found.spans.append((hit.start, hit.end))
+    for hit in doc.hits_of("prevention_header"):
+        span = _header_content(doc, hit)
+        if span is not None:
+            found.spans.append(span)
+    for noun in dedupe(doc.hits_of("safeguard_noun")):
+        span = _safeguard_at_work(doc, noun)
+        if span is not None:
+            found.spans.append(span)
     return found
+
+
+_NOW_VERB = re.compile(r"\s+now\s+(?:[a-z]+ly\s+)?([a-z]+)(?![\w'’])")
+
+
+def _safeguard_at_work(doc: Doc, noun: Hit) -> tuple[int, int] | None:
+    """A safeguard as the subject of its new job ("an automatic check blocks ...", "an
+    alert pages us ..."), named with its new state ("MFA enforced for admins"), or a
+    process that "now" does something with a check ("offboarding now removes access
+    automatically"). Past failures of an existing safeguard ("the check failed", "our
+    alert fired") are not."""
+    if doc.is_question(noun.start) or doc.negated(noun.start):
+        return None
+    low = doc.low
+    ce = doc.clause_end(noun.end)
+    hi = min(ce, noun.end + 24)
+    for cat in ("guard_verb", "guard_state"):
+        hit = doc.first_after(cat, noun.end, hi)
+        if hit is None or not _NOUN_GAP_SHORT.fullmatch(low, noun.end, hit.start):
+            continue
+        if doc.any_in("negator", noun.end, hit.start):
+            continue
+        if cat == "guard_verb":
+            before = _prev_words(low, noun.start, 1)
+            if before and before[0] in _words("existing_markers"):
+                continue  # "our alert pages the on-call": it was already there
+            if " " not in hit.key and not hit.key.endswith("s") and not noun.key.endswith("s"):
+                continue  # "let replication catch up": a base form needs a plural subject
+        return noun.start, hit.end
+    # "Offboarding now removes access automatically": a process with a new behaviour.
+    s_start = doc.sentence_span(noun.start)[0]
+    cs = doc.clause_start(noun.start)
+    for match in _NOW_VERB.finditer(low, max(cs, s_start), noun.start):
+        verb = match.group(1)
+        subject = _prev_words(low, match.start() + 1, 1)
+        plural = bool(subject) and subject[0].endswith("s") and subject[0] not in ("is", "was")
+        present = (verb.endswith("s") and not verb.endswith("ss")) or plural
+        if present and not doc.any_in("containment_target", noun.start, noun.end + 1):
+            return match.start() + 1, noun.end
+    return None
+
+
+# Up to two words between a safeguard and its verb or state ("alert now pages", "check
+# is now mandatory", "MFA has been enforced").
+_NOUN_GAP_SHORT = re.compile(r"(?:\s+[a-z'’]+){0,2}?\s+")
 
 
 # -- resources ------------------------------------------------------------------------
