@@ -125,7 +125,11 @@ def test_bad_input_is_one_line_and_exit_1(
     assert err == ""
     lines = out.splitlines()
     assert len(lines) == 2, out  # the diagnostic, then the summary
-    assert lines[0].startswith(f"{path}:") and f" {code} " in lines[0]
+    # path:line:col: CODE message, with a real position even for whole-file problems
+    where, _, rest = lines[0].partition(f": {code} ")
+    assert rest, lines[0]
+    name, line, col = where.rsplit(":", 2)
+    assert name == path and int(line) >= 1 and int(col) >= 1, lines[0]
     assert lines[1].startswith("1 error(s), 0 warning(s)")
 
 
@@ -295,7 +299,7 @@ def test_a_broken_file_does_not_hide_good_ones(
     (mine / "good.yaml").write_text(scenario_text("good"), encoding="utf-8")
     (mine / "bad.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     status, out, err = run(capsys, "--scenarios", str(mine), "list")
-    assert status == 0
+    assert status == 1  # listed all the same, but a file could not be used
     ids = [line.split()[0] for line in out.splitlines()[1:]]
     assert "good" in ids and "bad" not in ids
     assert f"{mine / 'bad.yaml'}:2:1: S006 " in err
@@ -310,15 +314,49 @@ def test_same_id_twice_in_one_dir(tmp_path: Path, capsys: pytest.CaptureFixture[
     _, out, err = run(capsys, "--scenarios", str(mine), "list", "--json")
     [entry] = [e for e in json.loads(out) if e["id"] == "twin"]
     assert entry["title"] == "A"
-    assert f"{mine / 'b.yaml'}: S201 scenario id 'twin' is also used by a.yaml" in err
+    assert f"{mine / 'b.yaml'}:1:5: S201 scenario id 'twin' is also used by a.yaml" in err
 
 
 def test_missing_scenarios_dir_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run(capsys, "--scenarios", str(tmp_path / "nope"), "list")
-    assert status == 0 and "ID" in out
-    assert f"{tmp_path / 'nope'}: S001 scenario directory does not exist" in err
+    assert status == 1 and "ID" in out
+    assert f"{tmp_path / 'nope'}:1:1: S001 scenario directory does not exist; check " in err
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_scenarios_dir_with_no_scenarios_is_reported(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "drafts"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a scenario\n", encoding="utf-8")
+    if how == "option":
+        status, out, err = run(capsys, "--scenarios", str(empty), "list")
+    else:
+        monkeypatch.setenv("COACH_SCENARIOS", str(empty))
+        status, out, err = run(capsys, "list")
+    assert status == 1 and "general-critical-incident" in out
+    assert err.splitlines()[0] == f"{empty}:1:1: S002 holds no scenario files (*.yaml or *.yml)"
+
+
+def test_an_empty_config_dir_is_not_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config" / "scenarios").mkdir(parents=True)
+    status, _, err = run(capsys, "list")
+    assert (status, err) == (0, "")
+
+
+def test_a_scenarios_path_that_is_some_other_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a scenario\n", encoding="utf-8")
+    status, _, err = run(capsys, "--scenarios", str(notes), "list")
+    assert status == 1
+    assert err.startswith(f"{notes}:1:1: S002 is not a scenario directory or a *.yaml/*.yml file")
 
 
 # -- graph ---------------------------------------------------------------------------------
@@ -362,6 +400,13 @@ def test_graph_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--scenarios", str(FIXTURES), "graph", "minimall")
     assert status == 1 and out == ""
     assert err.startswith("coach: no scenario with the id 'minimall'; did you mean 'minimal'?")
+
+
+def test_graph_of_a_directory_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "graph", str(tmp_path))
+    assert (status, out) == (1, "")
+    message = "S002 is a directory; give a scenario file, or validate the directory"
+    assert err == f"coach: {tmp_path}:1:1: {message}\n"
 
 
 def test_graph_of_a_broken_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

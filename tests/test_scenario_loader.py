@@ -68,8 +68,8 @@ def test_summary_counts_the_other_problems() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     [d] = read_path(tmp_path / "nope.yaml").diagnostics
-    assert (d.code, d.line, d.col) == ("S001", 0, 0)
-    assert d.format() == f"{tmp_path / 'nope.yaml'}: S001 no such file; check the path"
+    assert (d.code, d.line, d.col) == ("S001", 1, 1)
+    assert d.format() == f"{tmp_path / 'nope.yaml'}:1:1: S001 no such file; check the path"
 
 
 def test_directory_given_as_a_file(tmp_path: Path) -> None:
@@ -105,6 +105,27 @@ def test_binary_and_other_formats(data: bytes, words: str) -> None:
     assert d.code == "S004" and words in d.message
 
 
+def test_nul_bytes_point_at_the_first_one() -> None:
+    [d] = parse_bytes(b"id: minimal\ntitle: ab\x00cd\x00\n", "f.yaml").diagnostics
+    assert (d.code, d.line, d.col) == ("S004", 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "char"),
+    [
+        ("id: x\x07\n", 1, 6, "U+0007"),
+        ("id: caf\u00e9\ntitle: ok \x1b[31mred\n", 2, 11, "U+001B"),
+    ],
+)
+def test_control_characters_point_at_themselves(text: str, line: int, col: int, char: str) -> None:
+    """libyaml counts UTF-8 bytes; the position is in characters all the same."""
+    d = only(text)
+    assert (d.code, d.line, d.col) == ("S006", line, col)
+    assert text.splitlines()[line - 1][col - 1] in "\x07\x1b"
+    assert char in d.message and "remove it" in d.message
+    assert "<unicode string>" not in d.message
+
+
 def test_non_utf8_points_at_the_bad_byte() -> None:
     [d] = parse_bytes(b"id: minimal\ntitle: caf" + b"\xe9\n", "f.yaml").diagnostics
     assert (d.code, d.line, d.col) == ("S004", 2, 11)
@@ -127,7 +148,7 @@ def test_json_object_is_yaml() -> None:
 @pytest.mark.parametrize("text", ["", "\n\n", "# just a comment\n", "---\n", "---\n...\n"])
 def test_empty_files(text: str) -> None:
     d = only(text)
-    assert (d.code, d.line) == ("S005", 0)
+    assert (d.code, d.line, d.col) == ("S005", 1, 1)
 
 
 @pytest.mark.parametrize(

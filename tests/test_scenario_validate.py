@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.cli import main
 from coach.scenario.diagnostics import CODES
 from coach.scenario.loader import SourceMap, read_path
 from coach.scenario.model import Scenario
@@ -28,6 +29,7 @@ MODELINE = "# yaml-language-server:"
 _HEADING = re.compile(r"^### (S\d{3}) (\S+)\s*$", re.MULTILINE)
 _MARKER = re.compile(r"<!-- (base|mistake|fix|no example)(?:: ([^>]*?))? -->")
 _FENCE = re.compile(r"\s*```yaml\n(.*?)```", re.DOTALL)
+_CONSOLE = re.compile(r"\s*```console\n\$ (.*?)\n(.*?)```", re.DOTALL)
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
 
 
@@ -38,6 +40,9 @@ class Example:
     mistake: str | None = None
     mistake_is_file: bool = False
     generated: bool = False
+    #: For a generated mistake: the documented command line and what it prints.
+    command: str = ""
+    output: str = ""
     also: set[str] = field(default_factory=set)
     fix: str | None = None
     fix_is_base: bool = False
@@ -70,6 +75,9 @@ def parse_guide(text: str) -> tuple[str, dict[str, Example]]:
             elif kind == "mistake":
                 if option == "generated":
                     example.generated = True
+                    console = _CONSOLE.match(section, marker.end())
+                    assert console is not None, f"{example.code}: no console block"
+                    example.command, example.output = console.group(1), console.group(2)
                     continue
                 example.mistake_is_file = option == "file"
                 if option.startswith("also "):
@@ -173,23 +181,21 @@ def test_the_documented_fix_is_clean(code: str) -> None:
     assert codes_for(text) == []
 
 
-def _write_generated(code: str, tmp_path: Path) -> str:
+def _write_generated(code: str, path: Path) -> None:
+    """Make the file or directory the documented command is run on."""
     if code == "S001":
-        return str(tmp_path / "checkout-outage.yml")
+        return  # the mistake is that it does not exist
     if code == "S002":
-        (tmp_path / "drafts").mkdir()
-        (tmp_path / "drafts" / "notes.txt").write_text("not a scenario\n")
-        return str(tmp_path / "drafts")
-    if code == "S003":
-        big = tmp_path / "incident-log.yaml"
-        with big.open("wb") as handle:
-            handle.write(b"log: " + b"x" * (20 * 1024 * 1024) + b"\n")
-        return str(big)
-    if code == "S004":
-        png = tmp_path / "diagram.yaml"
-        png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-        return str(png)
-    raise AssertionError(f"no generator for {code}")
+        path.mkdir()
+        (path / "notes.txt").write_text("not a scenario\n")
+    elif code == "S003":
+        # 20.0 MB, as the guide prints it.
+        with path.open("wb") as handle:
+            handle.write(b"log: " + b"x" * (20_000_000 - 6) + b"\n")
+    elif code == "S004":
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    else:
+        raise AssertionError(f"no generator for {code}")
 
 
 GENERATED = sorted(code for code, e in EXAMPLES.items() if e.generated)
@@ -200,10 +206,25 @@ def test_the_generated_examples_are_the_file_level_codes() -> None:
 
 
 @pytest.mark.parametrize("code", GENERATED)
-def test_generated_mistakes_report_their_code(code: str, tmp_path: Path) -> None:
-    report = check_paths([_write_generated(code, tmp_path)])
-    assert [(d.code, d.line) for d in report.diagnostics] == [(code, 0)]
-    assert not report.ok
+def test_generated_mistakes_print_what_the_guide_shows(
+    code: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Run the guide's command on the file it describes; the output is the guide's."""
+    example = EXAMPLES[code]
+    argv = example.command.split()
+    assert argv[:2] == ["coach", "validate"] and len(argv) == 3, example.command
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    _write_generated(code, tmp_path / argv[2])
+    status = main(argv[1:])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.splitlines()[0] == example.output.strip()
+    report = check_paths([argv[2]])
+    assert [(d.code, d.line, d.col) for d in report.diagnostics] == [(code, 1, 1)]
 
 
 # -- details the examples do not pin down ------------------------------------------

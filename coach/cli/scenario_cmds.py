@@ -19,7 +19,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=(
             "List the scenarios. Your own are read from --scenarios DIR, the COACH_SCENARIOS "
             "path list and the scenarios/ folder of coach's config directory (COACH_CONFIG_DIR "
-            "moves it), in that order; one with a shipped scenario's id replaces it."
+            "moves it), in that order; one with a shipped scenario's id replaces it. "
+            "Exit code 1 if a given path or a scenario file could not be used."
         ),
     )
     p.add_argument("--role", metavar="ROLE", help="only scenarios for this role")
@@ -90,10 +91,13 @@ def list_command(args: argparse.Namespace) -> int:
     for diagnostic in library.diagnostics:
         _err(diagnostic.format())
     if library.broken_files:
+        # The usable scenarios are still listed, but something the user pointed
+        # coach at could not be used: that is a failure, as it is for `ls`.
         _err(
             f"coach: not listed: {len(library.broken_files)} path(s) with errors; "
             "`coach validate PATH` explains each problem"
         )
+        return 1
     return 0
 
 

@@ -5,7 +5,10 @@ an example of the mistake and its fix in ``scenarios/README.md``), a fixed
 severity, a position and a one-line message that says what to do.
 
 Positions are 1-based. A problem with the whole file (it is missing, empty,
-binary, too large) has line and column 0, and prints as ``path: CODE message``.
+too large, a directory with no scenarios) is reported at line 1, column 1, so
+every diagnostic about a path prints as ``path:line:col: CODE message``, which
+editors and CI problem matchers can parse. Line 0 is left for a scenario that
+was validated as a model with no file behind it; it prints as ``name: CODE ...``.
 """
 
 from __future__ import annotations

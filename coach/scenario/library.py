@@ -100,6 +100,9 @@ def discover(extra_dirs: list[str] | None = None) -> Library:
         if key in seen_dirs:
             continue
         seen_dirs.add(key)
+        # Problems with the directories themselves are reported at 1:1, like
+        # every other whole-file problem, so each line reads path:line:col.
+        where = str(directory)
         if directory.is_file() and directory.suffix.lower() in SUFFIXES:
             files = [directory]  # `--scenarios one.yaml` is allowed too
         elif directory.is_dir():
@@ -108,14 +111,37 @@ def discover(extra_dirs: list[str] | None = None) -> Library:
             except OSError as error:
                 reason = error.strerror or str(error)
                 diagnostics.append(
-                    Diagnostic.make(str(directory), 0, 0, "S001", f"cannot list it: {reason}")
+                    Diagnostic.make(where, 1, 1, "S001", f"cannot list it: {reason}")
                 )
                 continue
+            if not files and report_missing:
+                diagnostics.append(
+                    Diagnostic.make(
+                        where, 1, 1, "S002", "holds no scenario files (*.yaml or *.yml)"
+                    )
+                )
+        elif directory.is_file():
+            diagnostics.append(
+                Diagnostic.make(
+                    where,
+                    1,
+                    1,
+                    "S002",
+                    "is not a scenario directory or a *.yaml/*.yml file; "
+                    "check the --scenarios and COACH_SCENARIOS paths",
+                )
+            )
+            continue
         else:
             if report_missing:
                 diagnostics.append(
                     Diagnostic.make(
-                        str(directory), 0, 0, "S001", "scenario directory does not exist"
+                        where,
+                        1,
+                        1,
+                        "S001",
+                        "scenario directory does not exist; "
+                        "check the --scenarios and COACH_SCENARIOS paths",
                     )
                 )
             continue
@@ -127,11 +153,12 @@ def discover(extra_dirs: list[str] | None = None) -> Library:
                 diagnostics.extend(loaded.diagnostics)
                 continue
             if scenario.id in ids_here:
+                line, col = loaded.source.value_pos(("id",))
                 diagnostics.append(
                     Diagnostic.make(
                         str(file),
-                        0,
-                        0,
+                        line,
+                        col,
                         "S201",
                         f"scenario id {scenario.id!r} is also used by "
                         f"{ids_here[scenario.id].name} in the same directory; "
@@ -169,7 +196,7 @@ def looks_like_path(id_or_path: str) -> bool:
         os.sep in id_or_path
         or "/" in id_or_path
         or id_or_path.lower().endswith(SUFFIXES)
-        or Path(id_or_path).is_file()
+        or Path(id_or_path).exists()
     )
 
 
@@ -193,6 +220,6 @@ def load_scenario(id_or_path: str, extra_dirs: list[str] | None = None) -> Scena
     close = library.suggest(id_or_path)
     hint = f"did you mean {close!r}? " if close else ""
     raise CoachError(
-        f"no scenario with the id {id_or_path!r}; {hint}(`coach list` shows them all, "
-        "or give the path of a scenario file)"
+        f"no scenario with the id {id_or_path!r}; {hint}`coach list` shows them all, "
+        "or give the path of a scenario file"
     )

@@ -223,7 +223,9 @@ def read_yaml(path: str | os.PathLike[str], fmt: YamlFormat, display: str | None
 
 def _read_path(path: Path, name: str, fmt: YamlFormat) -> Parsed:
     def fail(code: str, message: str) -> Parsed:
-        return Parsed(name, None, SourceMap(), [Diagnostic.make(name, 0, 0, code, message)])
+        # A problem with the whole file is reported at 1:1, so that every
+        # diagnostic reads `path:line:col: CODE message` (as ruff does too).
+        return Parsed(name, None, SourceMap(), [Diagnostic.make(name, 1, 1, code, message)])
 
     try:
         st = path.stat()
@@ -270,7 +272,7 @@ def parse_yaml_bytes(data: bytes, fmt: YamlFormat, file: str) -> Parsed:
 
 
 def _parse_bytes(data: bytes, file: str, fmt: YamlFormat) -> Parsed:
-    def fail(code: str, message: str, line: int = 0, col: int = 0) -> Parsed:
+    def fail(code: str, message: str, line: int = 1, col: int = 1) -> Parsed:
         return Parsed(file, None, SourceMap(), [Diagnostic.make(file, line, col, code, message)])
 
     if len(data) > MAX_BYTES:
@@ -282,21 +284,29 @@ def _parse_bytes(data: bytes, file: str, fmt: YamlFormat) -> Parsed:
         encoding = "utf-16"
     else:
         encoding = "utf-8-sig"
-        if b"\x00" in data:
-            return fail("S004", "is a binary file (it contains NUL bytes), not YAML text")
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            return fail(
+                "S004",
+                "is a binary file (it contains NUL bytes), not YAML text",
+                *_byte_pos(data, nul),
+            )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return fail(
             "S004",
             f"is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded); "
             "save it as UTF-8",
-            line,
-            col,
+            *_byte_pos(data, error.start),
         )
     return parse_yaml_text(text, fmt, file)
+
+
+def _byte_pos(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of byte ``offset``; the column counts bytes."""
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
 def parse_text(text: str, file: str = "<scenario>") -> Loaded:
@@ -317,7 +327,7 @@ def _internal(file: str, error: Exception) -> Parsed:
         f"internal error while reading this file ({type(error).__name__}: {error}); "
         "please report it"
     )
-    return Parsed(file, None, SourceMap(), [Diagnostic.make(file, 0, 0, "S000", message[:300])])
+    return Parsed(file, None, SourceMap(), [Diagnostic.make(file, 1, 1, "S000", message[:300])])
 
 
 def load_path(path: str | os.PathLike[str], display: str | None = None) -> Scenario:
@@ -401,8 +411,9 @@ class _Composer:
             pass
         except yaml.MarkedYAMLError as error:
             self.syntax_error(error)
+        except yaml.reader.ReaderError as error:
+            self.reader_error(error)
         except yaml.YAMLError as error:
-            # Reader errors (a control character) carry a position of their own.
             self.report((1, 1), "S006", _one_line(str(error)))
         finally:
             self.loader.dispose()
@@ -492,6 +503,25 @@ class _Composer:
             problem = "a tab character in the indentation; YAML indents with spaces only"
         context = f" ({error.context})" if error.context else ""
         self.report(pos, "S006", _one_line(f"YAML syntax: {problem}{context}"))
+
+    def reader_error(self, error: yaml.reader.ReaderError) -> None:
+        """A character YAML does not allow (a control character, say). libyaml
+        gives the offset in the UTF-8 encoding; PyYAML's own reader, in characters."""
+        offset = int(error.position)
+        if _Loader is not yaml.SafeLoader:
+            offset = len(
+                self.text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+            )
+        line = self.text.count("\n", 0, offset) + 1
+        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        char = error.character
+        code = ord(char) if isinstance(char, str) else int(char)
+        self.report(
+            (line, col),
+            "S006",
+            f"the character U+{code:04X} (a control character) is not allowed in YAML "
+            "text; remove it",
+        )
 
     def document(self, event: Any) -> None:
         self.documents += 1
@@ -712,7 +742,7 @@ def _parse_text(text: str, file: str, fmt: YamlFormat) -> Parsed:
             message = f"holds only an empty value; a {kind} is {shape}"
         else:
             message = f"is empty; a {kind} is {shape}"
-        diagnostics.append(Diagnostic.make(file, 0, 0, "S005", message))
+        diagnostics.append(Diagnostic.make(file, 1, 1, "S005", message))
         return Parsed(file, None, source, diagnostics)
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic.make(file, 1, 1, "S008", _not_a_mapping(data, text, fmt)))

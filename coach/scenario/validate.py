@@ -98,11 +98,11 @@ def check_paths(paths: Iterable[str]) -> Report:
                 found = scenario_files(path)
             except OSError as error:
                 reason = error.strerror or str(error)
-                diagnostics.append(Diagnostic.make(raw, 0, 0, "S001", f"cannot list it: {reason}"))
+                diagnostics.append(Diagnostic.make(raw, 1, 1, "S001", f"cannot list it: {reason}"))
                 continue
             if not found:
                 diagnostics.append(
-                    Diagnostic.make(raw, 0, 0, "S002", "holds no scenario files (*.yaml or *.yml)")
+                    Diagnostic.make(raw, 1, 1, "S002", "holds no scenario files (*.yaml or *.yml)")
                 )
             for item in found:
                 check(item, os.path.join(raw, item.name))
