@@ -116,3 +116,33 @@ def test_check_takes_a_path_and_suggests_names(
     )
     code, _, err = run(capsys, "brief", "check", "missing.yaml")
     assert code == 1 and err.strip() == "coach: no brief file missing.yaml; check the path"
+
+
+def test_rehearse_with_a_brief_checks_it_before_the_app_starts(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "rehearse", "--brief", "nope")
+    assert code == 1 and "no brief named 'nope'" in err
+    add(data_dir, "bad", "system: 12\n")
+    code, _, err = run(capsys, "rehearse", "--brief", "bad")
+    assert code == 1 and "bad.yaml:1:9: S103 system:" in err
+    add(data_dir, "payments", PAYMENTS.read_text(encoding="utf-8"))
+    code, _, err = run(capsys, "rehearse", "--brief", "payments", "--resume", "abc")
+    assert code == 1 and "keeps the brief it began with" in err
+    code, _, err = run(capsys, "rehearse", "no-such-scenario", "--brief", "payments")
+    assert code == 1 and "no scenario with the id 'no-such-scenario'" in err
+    # Everything checks out; only the missing terminal stops it here.
+    code, _, err = run(capsys, "rehearse", "--brief", "payments")
+    assert code == 1 and "needs an interactive terminal" in err
+
+
+def test_brief_new_refuses_a_taken_or_bad_name(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(data_dir, "payments", "system: x\n")
+    code, _, err = run(capsys, "brief", "new", "payments")
+    assert code == 1 and "exists already" in err
+    code, _, err = run(capsys, "brief", "new", "Not OK")
+    assert code == 1 and "not a usable brief name" in err
+    code, _, err = run(capsys, "brief", "new", "fresh")
+    assert code == 1 and "needs an interactive terminal" in err

@@ -46,6 +46,12 @@ def register(
         metavar="ID",
         help="continue the stored unfinished session ID (`coach history` lists them)",
     )
+    parser.add_argument(
+        "--brief",
+        metavar="NAME_OR_PATH",
+        help="rehearse your own incident from this brief (`coach brief list`); without "
+        "SCENARIO_ID the scenario that fits the brief's role and incident is used",
+    )
     parser.set_defaults(func=rehearse)
 
 
@@ -80,13 +86,16 @@ def run_home(args: argparse.Namespace) -> int:
 
 
 def rehearse(args: argparse.Namespace) -> int:
-    if not args.scenario and not args.resume:
+    if not args.scenario and not args.resume and not args.brief:
         raise CoachError(
-            "name a scenario (`coach rehearse SCENARIO_ID`; `coach list` shows them) "
-            "or a session to resume (`coach rehearse --resume ID`)"
+            "name a scenario (`coach rehearse SCENARIO_ID`; `coach list` shows them), "
+            "a brief (`coach rehearse --brief NAME`) or a session to resume "
+            "(`coach rehearse --resume ID`)"
         )
     if args.scenario and args.resume:
         raise CoachError("give a scenario id or --resume ID, not both")
+    if args.brief and args.resume:
+        raise CoachError("a resumed session keeps the brief it began with; drop --brief")
     from coach.tui.app import CoachApp
 
     app = CoachApp(_config(args, args.no_typing_delay))
@@ -102,6 +111,14 @@ def rehearse(args: argparse.Namespace) -> int:
             )
         scenario = load_scenario(transcript.scenario_id, list(args.scenarios))
         app.start_session = (args.resume, app.resumed_session(scenario, transcript))
+    elif args.brief:
+        from coach.brief.choose import choose
+
+        choice = choose(args.brief, args.scenario, list(args.scenarios), args.data_dir)
+        app.brief = (choice.brief_name, choice.brief)
+        app.sub_title = f"your incident: {choice.brief_name}"
+        app.start_scenario = choice.scenario
+        app.start_notice = choice.notice
     else:
         from coach.scenario.library import load_scenario
 

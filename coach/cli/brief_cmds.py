@@ -54,6 +54,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=template_command)
 
     p = sub.add_parser(
+        "new",
+        parents=[common],
+        help="write a brief in the app's form",
+        description="Open the app at the brief form: one field per brief field, all "
+        "optional; saved into the briefs directory. 'Save and rehearse' prepares the "
+        "scenario that fits it.",
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="the brief's name (a file name)")
+    p.set_defaults(func=new_command)
+
+    p = sub.add_parser(
         "check",
         parents=[common],
         help="what a brief cannot answer yet, and how to handle each gap",
@@ -139,6 +150,26 @@ def list_command(args: argparse.Namespace) -> int:
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def new_command(args: argparse.Namespace) -> int:
+    from coach.brief.store import BriefStore, check_name
+    from coach.cli.app_cmds import _config, _require_terminal
+
+    if args.name:
+        path = BriefStore(args.data_dir).path_for(check_name(args.name))
+        if path.exists():
+            raise CoachError(
+                f"a brief named {args.name!r} exists already ({path}); edit it there, "
+                "or choose it on Home (b) and press e"
+            )
+    from coach.tui.app import CoachApp
+
+    app = CoachApp(_config(args))
+    app.start_brief_form = args.name or ""
+    _require_terminal()
+    app.run()
+    return 0
 
 
 def template_command(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from coach.tui.services import Catalog, StoreHandle, load_catalog
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from coach.brief.model import Brief
     from coach.engine.session import Session
     from coach.engine.transcript import Transcript
     from coach.scenario.model import Scenario
@@ -86,6 +87,13 @@ class CoachApp(App[None]):
         #: Set by the CLI for ``coach rehearse ID`` / ``--resume``: where the app opens.
         self.start_scenario: Scenario | None = None
         self.start_session: tuple[str, Session] | None = None
+        #: The user's incident brief new rehearsals use, as (name, brief): chosen on
+        #: Home (``b``) or with ``coach rehearse --brief``; ``None`` for none.
+        self.brief: tuple[str, Brief] | None = None
+        #: ``coach brief new``: open the brief form first (with this name, if not empty).
+        self.start_brief_form: str | None = None
+        #: A notice to show once the app is up (why a brief got the general scenario).
+        self.start_notice: str | None = None
 
     # -- start -----------------------------------------------------------------
 
@@ -95,7 +103,13 @@ class CoachApp(App[None]):
         return Screen(id="base")
 
     def on_mount(self) -> None:
-        if self.start_session is not None:
+        if self.start_notice:
+            self.notify(self.start_notice, title="Scenario", timeout=12, markup=False)
+        if self.start_brief_form is not None:
+            from coach.tui.screens.brief import BriefFormScreen
+
+            self.push_screen(BriefFormScreen(self.start_brief_form or None))
+        elif self.start_session is not None:
             from coach.tui.screens.rehearsal import RehearsalScreen
 
             session_id, session = self.start_session
@@ -108,6 +122,8 @@ class CoachApp(App[None]):
             from coach.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
+        if not self.config.exit_after_first_paint:
+            self.call_after_refresh(self.check_store)
 
     async def load_catalog(self, reload: bool = False) -> Catalog:
         """The scenario catalog, loaded once in a thread (it imports pydantic and YAML)."""
@@ -154,7 +170,10 @@ class CoachApp(App[None]):
     def new_session(self, scenario: Scenario) -> Session:
         from coach.engine.session import Session
 
-        return Session.new(scenario, **self._session_options())
+        options = self._session_options()
+        if self.brief is not None:
+            options["brief_name"], options["brief"] = self.brief
+        return Session.new(scenario, **options)
 
     def resumed_session(self, scenario: Scenario, transcript: Transcript) -> Session:
         """Raises CoachError when the scenario changed since the session began."""
@@ -191,7 +210,65 @@ class CoachApp(App[None]):
 
         self.push_screen(DebriefScreen(scenario, transcript, session_id=session_id))
 
+    # -- the store -------------------------------------------------------------
+
+    def check_store(self) -> None:
+        """Open the store on first use. A file that is not a readable database gets
+        the offer to move it aside; any other problem a notice. Either way the
+        rehearsals work; they are only not saved."""
+        if not self.store.enabled or self.store.available:
+            return
+        if self.store.corrupt_path is not None:
+            self.offer_corrupt_reset()
+            return
+        self._history_off_notice()
+
+    def offer_corrupt_reset(self) -> None:
+        from coach.tui.screens.corrupt import CorruptStoreScreen
+
+        path = self.store.corrupt_path
+        if path is not None and not isinstance(self.screen, CorruptStoreScreen):
+            self.push_screen(
+                CorruptStoreScreen(path, self.store.problem or ""), self._corrupt_answered
+            )
+
+    def _corrupt_answered(self, move_aside: bool | None) -> None:
+        if not move_aside:
+            self._history_off_notice()
+            return
+        try:
+            moved = self.store.reset_corrupt()
+        except CoachError as error:
+            self.notify(
+                str(error), title="Could not move it", severity="error", timeout=12, markup=False
+            )
+            return
+        if not self.store.available:
+            self._history_off_notice()
+            return
+        store = self.store.get()
+        where = f"; a fresh history starts in {store.path}" if store is not None else ""
+        message = f"The damaged database is now {moved}{where}." if moved else "History is on."
+        self.notify(message, title="Fresh history", timeout=10, markup=False)
+        from coach.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_stats()
+
+    def _history_off_notice(self) -> None:
+        self.notify(
+            f"{self.store.problem}. Rehearsals work, but are not saved.",
+            title="History is off",
+            severity="warning",
+            timeout=12,
+            markup=False,
+        )
+
     def open_history(self) -> None:
+        if self.store.corrupt_path is not None:
+            self.offer_corrupt_reset()
+            return
         if not self.store.available:
             self.notify(
                 f"History needs the session store: {self.store.problem}",

@@ -57,6 +57,13 @@ class DebriefScreen(Screen[None]):
         Binding("r", "retry", "Retry", id="debrief.retry", tooltip="Rehearse this scenario again"),
         Binding("e", "export", "Export", id="debrief.export", tooltip="Save as Markdown"),
         Binding("h", "history", "History", id="debrief.history", tooltip="Past sessions"),
+        Binding(
+            "f",
+            "followup",
+            "Follow-up",
+            id="debrief.followup",
+            tooltip="Draft the written update to send after the meeting",
+        ),
         Binding("escape", "home", "Home", id="debrief.home", tooltip="Back to Home"),
     ]
 
@@ -92,7 +99,7 @@ class DebriefScreen(Screen[None]):
                 with Vertical(classes="review"):
                     yield Static(
                         Content.assemble(
-                            (self.scenario.ceo.name, "bold $text-accent"),
+                            (self._ceo_name(), "bold $text-accent"),
                             ": ",
                             strip_terminal(review.question),
                         ),
@@ -126,7 +133,9 @@ class DebriefScreen(Screen[None]):
         yield Footer()
 
     #: Actions on single letters, held back for a moment after the screen opens.
-    GUARDED_ACTIONS: ClassVar[frozenset[str]] = frozenset({"retry", "export", "history"})
+    GUARDED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"retry", "export", "history", "followup"}
+    )
 
     def on_mount(self) -> None:
         # The report has focus so the arrow keys and page keys scroll it.
@@ -266,6 +275,15 @@ class DebriefScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.coach.open_history()
+
+    def action_followup(self) -> None:
+        from coach.tui.screens.brief import FollowupScreen
+
+        self.coach.push_screen(FollowupScreen(self.transcript, self.session_id))
+
+    def _ceo_name(self) -> str:
+        brief = self.transcript.brief
+        return brief.ceo_name if brief and brief.ceo_name else self.scenario.ceo.name
 
     def action_home(self) -> None:
         self.coach.go_home()

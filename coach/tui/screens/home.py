@@ -40,6 +40,13 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="home.filter", tooltip="Type to filter scenarios"),
         Binding("h", "history", "History", id="home.history", tooltip="Past sessions"),
+        Binding(
+            "b",
+            "briefs",
+            "Your incident",
+            id="home.briefs",
+            tooltip="Rehearse your own incident from a brief (or write one)",
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="home.clear-filter"),
     ]
 
@@ -82,14 +89,6 @@ class HomeScreen(Screen[None]):
                 title="Some scenario files could not be loaded",
                 severity="warning",
                 timeout=20,
-                markup=False,
-            )
-        if self.coach.store.problem and self.coach.config.use_store:
-            self.notify(
-                f"{self.coach.store.problem}. Rehearsals work, but are not saved.",
-                title="History is off",
-                severity="warning",
-                timeout=12,
                 markup=False,
             )
 
@@ -219,6 +218,11 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.coach.open_history()
+
+    def action_briefs(self) -> None:
+        from coach.tui.screens.brief import BriefPickerScreen
+
+        self.coach.push_screen(BriefPickerScreen())
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [PaletteCommand("Filter scenarios", "Focus the filter box", self.action_filter)]

@@ -76,7 +76,7 @@ class PrepScreen(Screen[None]):
                     (f"   {s.role} · {s.difficulty}", "dim"),
                     "\n",
                     ("You are meeting ", ""),
-                    (s.ceo.name, "bold"),
+                    (self._ceo_name(), "bold"),
                     f" — {' '.join(s.ceo.style.split())}",
                 ),
                 id="prep-title",
@@ -101,7 +101,18 @@ class PrepScreen(Screen[None]):
         self.query_one("#start", Button).focus()
         self._count()
 
+    def _ceo_name(self) -> str:
+        """The CEO's name: the user's brief can name the real one."""
+        chosen = self.coach.brief
+        return chosen[1].ceo_name if chosen and chosen[1].ceo_name else self.scenario.ceo.name
+
     def _brief(self) -> Content:
+        chosen = self.coach.brief
+        if chosen is not None:
+            # Rehearsing the user's own incident: their facts and what the brief lacks.
+            from coach.tui.screens.brief import brief_content
+
+            return brief_content(*chosen, tips=self.scenario.tips)
         situation = self.scenario.situation
         parts: list[Content | str | tuple[str, str]] = []
         for title, field_name in BRIEF_SECTIONS:

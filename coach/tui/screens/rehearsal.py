@@ -95,7 +95,8 @@ class RehearsalScreen(Screen[None]):
 
     @property
     def ceo_name(self) -> str:
-        return self.session.scenario.ceo.name
+        # The session's facts carry the CEO's name from the user's brief, if it gives one.
+        return self.session.facts.get("ceo_name") or self.session.scenario.ceo.name
 
     # -- layout --------------------------------------------------------------------
 

@@ -1,0 +1,209 @@
+"""The brief form's text fields, to and from a :class:`~coach.brief.model.Brief`.
+
+The app's form (``coach brief new``) has one text field per brief field. Lists
+(mitigation, resources, stakeholders) are one item a line; impact figures are
+one a line, written as people say them::
+
+    2300 users could not pay
+    2,000-2,500 customers
+    £41,000 orders delayed          (or: 41000 GBP orders delayed)
+    12% of card payments declined
+
+and the estimate as ``4-6 hours``, ``30 minutes`` or ``by 16:00``. Everything is
+then validated by the brief model itself, so the form and a YAML file accept
+exactly the same briefs; a problem comes back as a message for its field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from coach.brief import units
+from coach.brief.model import Brief, clock_minutes, number_text
+from coach.scenario.diagnostics import closest
+
+#: The form's fields, in order: (key, label, multi-line).
+FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("role", "Your role", False),
+    ("ceo_name", "The CEO's name", False),
+    ("system", "Affected system", False),
+    ("what_happened", "What happened", True),
+    ("impact", "Impact figures (one a line: 2300 users could not pay)", True),
+    ("cause", "Root cause, as far as you know it", False),
+    ("cause_status", "How sure: known, suspected or unknown", False),
+    ("cause_known_by", "When you will know the cause", False),
+    ("mitigation", "Done so far (one action a line)", True),
+    ("plan", "The plan", False),
+    ("eta", "Estimated time (4-6 hours, or by 16:00)", False),
+    ("resources", "What you need (one a line)", True),
+    ("stakeholders", "Who is involved or must be told (one a line)", True),
+    ("update_cadence", "Next update / cadence", False),
+)
+LIST_FIELDS = ("mitigation", "resources", "stakeholders")
+SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY"}
+
+_NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+_FIGURE = re.compile(
+    r"^\s*(?P<sym>[£$€¥])?\s*(?P<lo>" + _NUMBER + r")\s*(?P<lomul>[kKmM](?![a-z]))?"
+    r"(?:\s*(?:-|–|—|to)\s*[£$€¥]?\s*(?P<hi>" + _NUMBER + r")\s*(?P<himul>[kKmM](?![a-z]))?)?"
+    r"\s*(?P<pct>%)?\s*(?P<rest>.*)$"
+)
+_DURATION = re.compile(
+    r"^\s*(?:in\s+|about\s+|within\s+)?(?P<lo>" + _NUMBER + r")"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<hi>" + _NUMBER + r"))?\s*(?P<unit>[a-zA-Z]+)\s*$"
+)
+_MULTIPLIERS = {"k": 1_000.0, "m": 1_000_000.0}
+
+
+class FormError(ValueError):
+    """What is wrong with the form, by field key."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+def _number(text: str, multiplier: str | None) -> float:
+    return float(text.replace(",", "")) * _MULTIPLIERS.get((multiplier or "").lower(), 1.0)
+
+
+def parse_figure(line: str) -> dict[str, Any]:
+    """One impact line as the brief's figure mapping; ValueError says what is wrong."""
+    match = _FIGURE.match(line)
+    if match is None:
+        raise ValueError(
+            f"'{line.strip()}' does not start with a number; write it like '2300 users' "
+            "or '£41,000 orders delayed'"
+        )
+    figure: dict[str, Any] = {"value": _number(match["lo"], match["lomul"])}
+    if match["hi"]:
+        figure["high"] = _number(match["hi"], match["himul"])
+    rest = match["rest"].strip()
+    word, _, what = rest.partition(" ")
+    if match["pct"]:
+        figure["unit"], what = "percent", rest
+    elif match["sym"]:
+        figure["unit"], figure["currency"], what = "money", SYMBOLS[match["sym"]], rest
+    elif word.lower() in ("percent", "pct"):
+        figure["unit"] = "percent"
+    elif word.upper() in units.currencies():
+        figure["unit"], figure["currency"] = "money", word.upper()
+    elif word.lower() in units.impact_units():
+        figure["unit"] = word.lower()
+    elif word.lower() + "s" in units.impact_units():
+        figure["unit"] = word.lower() + "s"
+    else:
+        names = list(units.impact_units())
+        close = closest(word.lower(), names) if word else None
+        hint = f"; did you mean '{close}'?" if close else ""
+        shown = f"unknown unit '{word}'" if word else "no unit after the number"
+        raise ValueError(f"{shown}{hint} (units: {', '.join(names)}, or a currency like GBP)")
+    what = what.strip().lstrip("-–—:(").rstrip(")").strip()
+    if what:
+        figure["what"] = what
+    return figure
+
+
+def parse_eta(text: str) -> dict[str, Any]:
+    """ "4-6 hours", "30 minutes", "by 16:00" as the brief's estimate mapping."""
+    clock = text.strip()
+    clock = clock[3:].strip() if clock.lower().startswith("by ") else clock
+    if clock_minutes(clock) is not None:
+        return {"by": clock}
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"'{text.strip()}': write it like '4-6 hours', '30 minutes' or 'by 16:00'")
+    eta: dict[str, Any] = {"value": _number(match["lo"], None), "unit": match["unit"]}
+    if match["hi"]:
+        eta["high"] = _number(match["hi"], None)
+    return eta
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.lstrip("-•* ").split()) for line in text.splitlines() if line.strip()]
+
+
+def brief_from_form(fields: dict[str, str]) -> Brief:
+    """The brief the form describes; :class:`FormError` lists every problem by field."""
+    data: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for key, _, _ in FIELDS:
+        raw = fields.get(key, "")
+        if not raw.strip():
+            continue
+        if key in LIST_FIELDS:
+            data[key] = _lines(raw)
+        elif key == "impact":
+            figures = []
+            for number, line in enumerate(_lines(raw), 1):
+                try:
+                    figures.append(parse_figure(line))
+                except ValueError as error:
+                    problems.setdefault(key, f"line {number}: {error}")
+            data[key] = figures
+        elif key == "eta":
+            try:
+                data[key] = parse_eta(raw)
+            except ValueError as error:
+                problems[key] = str(error)
+        elif key == "cause_status":
+            data[key] = raw.strip().lower()
+        else:
+            data[key] = " ".join(raw.split())
+    # Validate the rest too, so every problem is shown at once.
+    for key in problems:
+        data.pop(key, None)
+    try:
+        brief = Brief.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            loc = detail["loc"]
+            key = str(loc[0]) if loc else "form"
+            message = str(detail.get("ctx", {}).get("error", detail["msg"]))
+            if message.startswith("a money figure needs a currency"):
+                message = "a money figure needs a currency: write '£41,000' or '41000 GBP'"
+            if key == "impact" and len(loc) > 1 and isinstance(loc[1], int):
+                message = f"line {loc[1] + 1}: {message}"
+            problems.setdefault(key, message)
+        raise FormError(problems) from None
+    if problems:
+        raise FormError(problems)
+    return brief
+
+
+def form_from_brief(brief: Brief) -> dict[str, str]:
+    """The form's text for an existing brief (to edit it)."""
+    out: dict[str, str] = {}
+    for key, _, _ in FIELDS:
+        value = getattr(brief, key)
+        if value is None or value == []:
+            continue
+        if key in LIST_FIELDS:
+            out[key] = "\n".join(value)
+        elif key == "impact":
+            out[key] = "\n".join(_figure_line(f) for f in brief.figures)
+        elif key == "eta":
+            out[key] = _eta_line(brief)
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _figure_line(figure: Any) -> str:
+    number = number_text(figure.value).replace(",", "")
+    if figure.high is not None:
+        number += "-" + number_text(figure.high).replace(",", "")
+    unit = figure.currency if figure.unit == "money" else figure.unit
+    line = f"{number}% " if figure.unit == "percent" else f"{number} {unit} "
+    return (line + (figure.what or "")).strip()
+
+
+def _eta_line(brief: Brief) -> str:
+    eta = brief.eta
+    assert eta is not None
+    if eta.by is not None:
+        return f"by {eta.by}"
+    return eta.text.replace("–", "-")

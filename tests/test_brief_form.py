@@ -1,0 +1,100 @@
+"""The brief form's text fields: figures and estimates as people write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.brief.form import FormError, brief_from_form, form_from_brief, parse_eta, parse_figure
+from coach.brief.loader import load_brief
+from coach.brief.model import Brief
+
+PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
+
+
+@pytest.mark.parametrize(
+    ("line", "figure"),
+    [
+        ("2300 users could not pay", {"value": 2300.0, "unit": "users", "what": "could not pay"}),
+        ("2,000-2,500 customers", {"value": 2000.0, "high": 2500.0, "unit": "customers"}),
+        (
+            "£41,000 orders delayed",
+            {"value": 41000.0, "unit": "money", "currency": "GBP", "what": "orders delayed"},
+        ),
+        ("41k GBP", {"value": 41000.0, "unit": "money", "currency": "GBP"}),
+        (
+            "1.2m eth drained",
+            {"value": 1200000.0, "unit": "money", "currency": "ETH", "what": "drained"},
+        ),
+        ("12% of card payments", {"value": 12.0, "unit": "percent", "what": "of card payments"}),
+        ("5 order", {"value": 5.0, "unit": "orders"}),
+        ("300 tickets (support)", {"value": 300.0, "unit": "tickets", "what": "support"}),
+    ],
+)
+def test_figure_lines(line: str, figure: dict[str, object]) -> None:
+    assert parse_figure(line) == figure
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("3 usrs", "unknown unit 'usrs'; did you mean 'users'?"),
+        ("about a thousand", "does not start with a number"),
+        ("3000", "no unit after the number"),
+    ],
+)
+def test_bad_figure_lines(line: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_figure(line)
+
+
+def test_estimates() -> None:
+    assert parse_eta("4-6 hours") == {"value": 4.0, "high": 6.0, "unit": "hours"}
+    assert parse_eta("about 30 minutes") == {"value": 30.0, "unit": "minutes"}
+    assert parse_eta("by 16:00") == {"by": "16:00"}
+    assert parse_eta("4 pm") == {"by": "4 pm"}
+    with pytest.raises(ValueError, match="write it like"):
+        parse_eta("soon")
+
+
+def test_the_form_round_trips_a_brief() -> None:
+    brief = load_brief(PAYMENTS)
+    fields = form_from_brief(brief)
+    assert fields["impact"].splitlines() == [
+        "2300 users could not pay",
+        "41000 GBP orders delayed",
+        "12% of card payments declined",
+    ]
+    assert fields["eta"] == "4-6 hours"
+    assert brief_from_form(fields) == brief
+    clock = Brief.model_validate({"eta": {"by": "16:00"}})
+    assert brief_from_form(form_from_brief(clock)) == clock
+
+
+def test_empty_form_is_an_empty_brief() -> None:
+    assert brief_from_form({}) == Brief()
+    assert brief_from_form({"system": "  ", "mitigation": "\n\n"}) == Brief()
+
+
+def test_lists_are_one_item_a_line() -> None:
+    brief = brief_from_form({"mitigation": "- 09:05 declared\n\n• 09:30 moved traffic\n"})
+    assert brief.mitigation == ["09:05 declared", "09:30 moved traffic"]
+
+
+def test_every_problem_comes_back_by_field() -> None:
+    with pytest.raises(FormError) as caught:
+        brief_from_form(
+            {
+                "impact": "2300 users\n5 money",
+                "eta": "4 fortnights",
+                "cause_status": "maybe",
+                "system": "the API",
+            }
+        )
+    problems = caught.value.problems
+    assert set(problems) == {"impact", "eta", "cause_status"}
+    assert problems["impact"] == (
+        "line 2: a money figure needs a currency: write '£41,000' or '41000 GBP'"
+    )
+    assert problems["eta"].startswith("unknown time unit 'fortnights'")
