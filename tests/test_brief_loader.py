@@ -155,3 +155,15 @@ def test_files_that_are_not_text(tmp_path: Path) -> None:
     png = tmp_path / "x.yaml"
     png.write_bytes(b"\x89PNG\r\n")
     assert read_brief(png).diagnostics[0].message == "is a PNG image, not a YAML text file"
+
+
+def test_the_readme_example_is_a_valid_brief() -> None:
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Rehearse your own incident") :]
+    example = re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
+    brief = load_brief_text(example, "README.md")
+    assert brief.stakeholders == ["Omar Haddad, on-call payments engineer (owns the fix)"]
+    assert [f.amount for f in brief.figures] == ["2,300 users", "£35,000–£45,000", "12%"]
+    assert brief.eta is not None and brief.eta.text == "4–6 hours"
