@@ -590,8 +590,12 @@ def _timeline(a: Analysis) -> Found:
 
 
 _BUSY = re.compile(
-    r"\s+(?:team\s+)?(?:is|are|has been|have been|'s|’s|'re|’re)\s+(?:now\s+|already\s+)?"
-    r"[a-z]+ing(?![\w])"
+    # "Support is answering tickets", "the auditors at Kestrel are already working on it",
+    # "our auditors have already started the re-audit".
+    r"(?:\s+team|\s+(?:at|from)\s+[a-z]+(?:\s+[a-z]+)?)?,?"
+    r"\s+(?:is|are|has been|have been|has|have|'s|’s|'re|’re)"
+    r"\s+(?:(?:now|already|also|both|all|been|just)\s+){0,2}"
+    r"(?:[a-z\-]+ing|started|begun|joined|signed off|agreed|approved|confirmed)(?![\w])"
 )
 _FINITE_AFTER = re.compile(
     r"(?<![\w'’])(?:is|are|was|were|will|would|should|can|could|needs|must|takes|requires)(?![\w'’])"
@@ -1126,7 +1130,9 @@ def _resources(a: Analysis) -> Found:
 _ORG_MODIFIED = re.compile(
     r"\s+(?!(?:team|lead|leads|committee|engineers?|officer|people|folks|org|organisation"
     r"|organization|group|and|or|is|are|was|were|has|have|had|know|knows|wants?|will|would"
-    r"|team's|chief|firm|partner|partners|counsel)(?![\w'’]))[a-z]"
+    r"|team's|chief|firm|partner|partners|counsel|says|said|thinks|advises|advised|agrees"
+    r"|agreed|approved|confirmed|signed|recommends|recommended|got|received|also|already"
+    r"|now|at|from|in|on|for|to|about)(?![\w'’]))[a-z]"
 )
 
 
@@ -1135,6 +1141,37 @@ def _modifier_use(low: str, org: Hit) -> bool:
     if org.key not in _words("org_modifier_words"):
         return False
     return _ORG_MODIFIED.match(low, org.end) is not None
+
+
+_NAME = re.compile(r"[A-Z][\w&\-]*(?:\s+(?:and\s+)?[A-Z][\w&\-]*){0,3}")
+
+
+def _message_sent(doc: Doc, verb: Hit) -> tuple[int, int] | None:
+    """ "We've given customer support a script", "IR will send a correction to investors",
+    "we gave Binance and Kraken a heads-up": a message and a recipient who is a
+    stakeholder or a named party (not "you", not "us")."""
+    if doc.is_question(verb.start) or doc.negated(verb.start):
+        return None
+    low = doc.low
+    cs = doc.clause_start(verb.start)
+    lo = max(cs, verb.start - 40)
+    if any(m.key in _words("ask_modals") for m in doc.in_range("modal", lo, verb.start)):
+        return None
+    hi = min(doc.clause_end(verb.end) + 1, verb.end + 80)
+    message = doc.first_after("message_noun", verb.end, hi)
+    if message is None or _TO_US.match(low, verb.end) or low.startswith(" you", verb.end):
+        return None
+    target = next(
+        (o for o in doc.in_range("stakeholder_org", verb.end, hi) if not _modifier_use(low, o)),
+        None,
+    ) or doc.first_after("stakeholder_customer", verb.end, hi)
+    if target is None:
+        # A named recipient right after the verb: "gave Binance and Kraken a heads-up".
+        name = _NAME.match(doc.text, verb.end + 1) if low.startswith(" ", verb.end) else None
+        if name is None or name.end() > message.start:
+            return None
+        return verb.start, message.end
+    return verb.start, max(target.end, message.end)
 
 
 def _stakeholders(doc: Doc) -> Found:
@@ -1158,9 +1195,12 @@ def _stakeholders(doc: Doc) -> Found:
             "warning",
             "email",
             "briefing",
-            "sent",
         ) and _determiner_before(low, verb.start):
             continue
+        if verb.key in _words("plural_noun_verbs") and not any(
+            w in _words("notify_subjects") for w in _prev_words(low, verb.start, 1)
+        ):
+            continue  # "the phishing emails reached 2,100": a noun, not "the team emails"
         if verb.key in ("contact", "call", "email") and _prev_words(low, verb.start, 1)[:1] in (
             ["lost"],
             ["lose"],
@@ -1176,6 +1216,20 @@ def _stakeholders(doc: Doc) -> Found:
         if verb.key == "let" and not _KNOW.search(low, verb.end, verb.end + 48):
             continue
         window = min(ce + (40 if verb.key in ("let", "asked") else 0), verb.end + 48)
+        if verb.key in _words("object_first_notify"):
+            # "updated the board", "kept legal in the loop" (not "updated the customer
+            # database"): a function named right after the verb.
+            org = next(
+                (
+                    o
+                    for o in doc.in_range("stakeholder_org", verb.end, min(window, verb.end + 16))
+                    if not _modifier_use(low, o)
+                ),
+                None,
+            )
+            if org is not None:
+                found.spans.append((verb.start, org.end))
+            continue
         target = next(
             (
                 o
@@ -1213,6 +1267,14 @@ def _stakeholders(doc: Doc) -> Found:
         if any(w in ("we", "i", "us") for w in subject) or _BY_AFTER.match(low, hit.end):
             continue
         found.spans.append((max(doc.clause_start(hit.start), hit.start - 30), hit.end))
+    for hit in doc.hits_of("message_verb"):
+        span = _message_sent(doc, hit)
+        if span is not None:
+            found.spans.append(span)
+    for hit in doc.hits_of("stakeholders_header"):
+        span = _header_content(doc, hit)
+        if span is not None:
+            found.spans.append(span)
     for hit in dedupe(doc.hits_of("customer_comms")):
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue

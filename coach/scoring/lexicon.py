@@ -302,7 +302,9 @@ class Scanner:
         # Starting with the trie itself (no look-behind) lets the regex engine skip
         # ahead on the first letters; matches inside words are dropped in Python, and
         # phrases starting inside a longer match are looked for separately.
-        self.regex = re.compile(r"\b(?:" + body + r")(?![\w'’])")
+        # A phrase ends at a word boundary, or before a clitic "'s" ("legal's looped in",
+        # "the board's been told"); a longer phrase with the clitic ("let's") wins.
+        self.regex = re.compile(r"\b(?:" + body + r")(?:(?![\w'’])|(?=['’]s(?![\w'’])))")
         # key -> shorter phrases that are its word prefixes.
         self.prefixes: dict[str, tuple[str, ...]] = {}
         for key in self.cats:
