@@ -81,6 +81,9 @@ class StoreHandle:
         self.data_dir = data_dir
         self.enabled = enabled
         self.problem: str | None = None if enabled else "saving is turned off"
+        #: The database file, when opening failed because it is not a readable
+        #: database: the app offers to move it aside (:meth:`reset_corrupt`).
+        self.corrupt_path: Path | None = None
         self._store: SessionStore | None = None
         self._tried = not enabled
 
@@ -89,17 +92,35 @@ class StoreHandle:
             return self._store
         self._tried = True
         try:
-            from coach.store import SessionStore
+            from coach.store import CorruptStoreError, SessionStore
         except ImportError as error:
             self.problem = f"the session store is not available ({error})"
             return None
         try:
             self._store = SessionStore.open(self.data_dir)
+        except CorruptStoreError as error:
+            self.problem = str(error)
+            self.corrupt_path = error.path
         except CoachError as error:
             self.problem = str(error)
         except OSError as error:
             self.problem = f"cannot open the session store: {error}"
         return self._store
+
+    def reset_corrupt(self) -> Path | None:
+        """Move the corrupt database aside to ``*.corrupt-<timestamp>`` and open a
+        fresh one; return where the old file went (``None`` if, by now, the file
+        is healthy: another coach may have reset it already). Raises CoachError
+        when the file cannot be moved; nothing is deleted either way."""
+        from coach.store import SessionStore
+
+        moved = SessionStore.reset_corrupt(self.data_dir)
+        self._store = None
+        self._tried = False
+        self.problem = None
+        self.corrupt_path = None
+        self.get()
+        return moved
 
     @property
     def available(self) -> bool:

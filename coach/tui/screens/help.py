@@ -42,6 +42,9 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
     except ImportError:
         return sections
     sections.append(("History", HistoryScreen.BINDINGS))
+    from coach.tui.screens.corrupt import CorruptStoreScreen
+
+    sections.append(("Damaged session database", CorruptStoreScreen.BINDINGS))
     return sections
 
 
