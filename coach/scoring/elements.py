@@ -486,6 +486,12 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         if around is not None and around.end > t.start:
             return none
     tense = _tense(doc, seg_lo, seg_hi, t.start, t.end)
+    if tense == "past" and t.kind == "duration":
+        # "We resubmitted this morning and review usually takes a day": an estimate
+        # verb after the last past form rules the duration.
+        last_estimate = doc.last_before("estimate", seg_lo, t.start)
+        if last_estimate is not None and last_estimate.start > _last_past(doc, seg_lo, t.start):
+            tense = "future"
     if tense == "past":
         return none
     if _CONDITIONAL_TAIL.match(doc.low, t.end):
@@ -516,6 +522,7 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         cs = doc.clause_start(ev_start)
         owned = (
             doc.any_in("comm", cs, t.start)
+            or doc.any_in("comm_fragment", cs, t.start)
             or doc.any_in("cadence", cs, t.end)
             or doc.any_in("next_update_header", s_lo, t.start)
             or _knowledge_before(doc, seg_lo, t.start)
@@ -524,6 +531,7 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
             or doc.any_in("ask", s_lo, t.start)
             or doc.any_in("decision_question", s_lo, t.start)
             or _notify_before(doc, cs, t.start)
+            or _other_event(doc, cs, t)
         )
         if not owned:
             out["timeline"] = ev_start
@@ -573,10 +581,25 @@ def _prevention_before(doc: Doc, seg_lo: int, cs: int, pos: int) -> bool:
 
 def _notify_before(doc: Doc, lo: int, pos: int) -> bool:
     """A time that is a deadline for telling people ("notify users by 6 pm",
-    "regulators must hear from us within 72 hours"), not for the fix."""
-    return doc.any_in("notify_verb", lo, pos) and (
+    "regulators must hear from us within 72 hours", "IR will send a correction to
+    investors today"), not for the fix."""
+    told = doc.any_in("notify_verb", lo, pos) or (
+        doc.any_in("message_verb", lo, pos) and doc.any_in("message_noun", lo, pos)
+    )
+    return told and (
         doc.any_in("stakeholder_org", lo, pos) or doc.any_in("stakeholder_customer", lo, pos)
     )
+
+
+def _other_event(doc: Doc, cs: int, t: TimeRef) -> bool:
+    """A time for something other than the fix: a decision, a meeting, an announcement
+    ("we'll decide tomorrow morning", "announce at 4 pm", "Thursday's exec meeting",
+    "we have until Thursday")."""
+    if doc.any_in("other_event", cs, t.start):
+        return True
+    if any(h.end > cs for h in doc.in_range("other_event", max(0, cs - 12), cs)):
+        return True  # "we have until Thursday": the event ends in the time's own preposition
+    return t.text_key.endswith("'s") and doc.any_in("other_event", t.end, t.end + 24)
 
 
 def _timeline(a: Analysis) -> Found:
@@ -917,12 +940,24 @@ def _followed_by_many(doc: Doc, hit: Hit) -> bool:
 # -- next update ----------------------------------------------------------------------
 
 
+_TIME_NEXT = re.compile(
+    r"\s+(?:at|by|in|around|before|within|every|tomorrow|tonight|this|next|on)(?![\w'’])"
+)
+
+
+def _opens_sentence(doc: Doc, pos: int) -> bool:
+    """Whether ``pos`` starts its sentence, line or list item ("more by 3", "- more at 4")."""
+    s_start = doc.sentence_span(pos)[0]
+    return not doc.low[s_start:pos].strip(" -*•#>\t0123456789.)")
+
+
 def _next_update(a: Analysis) -> Found:
     doc = a.doc
     found = Found()
     low = doc.low
     forward = a.forward["comm"]
-    triggers = dedupe(doc.hits_of("comm") + doc.hits_of("next_update_header"))
+    fragments = [h for h in doc.hits_of("comm_fragment") if _opens_sentence(doc, h.start)]
+    triggers = dedupe(doc.hits_of("comm") + doc.hits_of("next_update_header") + fragments)
     for hit in triggers:
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue
@@ -934,6 +969,8 @@ def _next_update(a: Analysis) -> Found:
                 continue
             noun = any(w in _words("update_modifiers") for w in _prev_words(low, hit.start, 1))
             noun = noun or doc.any_in("cadence", hit.end, hit.end + 24)
+            # "update at 14:00", "updates every hour": a noun when a time follows at once.
+            noun = noun or _TIME_NEXT.match(low, hit.end) is not None
             if (
                 not noun
                 and not _modal_before(doc, hit.start)
