@@ -97,6 +97,14 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         assert (tmp_path / "data" / "exports" / f"followup-{session_id}.md").read_text() == draft
         await pilot.press("escape")
         assert app.screen is debrief
+        # Retry rehearses the same incident, even if another brief was chosen since.
+        app.brief = None
+        await pilot.press("r")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, RehearsalScreen)
+        assert again.session.transcript.brief_name == "payments"
+        assert again is not rehearsal
 
     assert session_id is not None
     store = SessionStore.open(tmp_path / "data")

@@ -259,6 +259,9 @@ class DebriefScreen(Screen[None]):
             action()
 
     def action_retry(self) -> None:
+        # Again as it was: with the brief this session rehearsed, or without one.
+        brief = self.transcript.brief
+        self.coach.brief = (self.transcript.brief_name or "", brief) if brief else None
         self.coach.start_rehearsal(self.scenario)
 
     def action_export(self, fmt: Literal["md", "html", "json"] = "md") -> None:
