@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ import jsonschema
 import pytest
 import yaml
 
+from coach.scenario import conditions as c
 from coach.scenario.library import discover
+from coach.scenario.model import Scenario
 from coach.scenario.schema import SCHEMA_FILE, schema_text
 from coach.scenario.validate import check_path
 from coach.scoring.names import SHIPPED_ROLES
@@ -47,16 +50,127 @@ def test_shipped_scenario_starts_with_the_schema_line(path: Path) -> None:
     assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
 
 
+def _scenario(path: Path) -> Scenario:
+    scenario = check_path(path).scenario
+    assert scenario is not None, path
+    return scenario
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_shipped_scenario_is_rich(path: Path) -> None:
     """What the issue asks of every shipped scenario."""
-    scenario = check_path(path).scenario
-    assert scenario is not None
-    assert len(scenario.nodes) >= 8
+    scenario = _scenario(path)
+    assert sum(node.kind == "question" for node in scenario.nodes) >= 8
     assert len({e.verdict for e in scenario.endings}) >= 2
     assert len(scenario.glossary) >= 10
     assert scenario.checklist and scenario.tips
     assert all(node.model_answer.strip() for node in scenario.nodes)
+
+
+def _flags(condition: c.Condition) -> set[str]:
+    return {f for part in c.walk(condition) if isinstance(part, c.Flagged) for f in part.flag}
+
+
+def _asks_for(condition: c.Condition, element: str) -> bool:
+    """Whether the condition holds for an answer that lacks ``element``: it
+    names the element, or ``missing: expected``, in a ``missing:`` condition."""
+    return any(
+        isinstance(part, c.Missing) and (part.missing == "expected" or element in part.missing)
+        for part in c.walk(condition)
+    )
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_missing_expected_element_draws_a_follow_up(path: Path) -> None:
+    """For each element a node expects, some branch catches an answer without it
+    and the CEO follows up: a reaction, or a follow-up node."""
+    scenario = _scenario(path)
+    gaps = []
+    for node in scenario.nodes:
+        for element in node.expects:
+            follow_ups = [
+                b
+                for b in node.branches
+                if b.when is not None
+                and _asks_for(b.when, element)
+                and (b.say or scenario.node_map.get(b.goto, node).kind == "follow_up")
+            ]
+            if not follow_ups:
+                gaps.append(f"{node.id}: {element}")
+    assert gaps == [], "no follow-up when these are missing"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_node_answers_hedging_and_blame(path: Path) -> None:
+    """Pressure: at every node a hedge and a blame draw a reaction from the CEO."""
+    scenario = _scenario(path)
+    gaps = []
+    for node in scenario.nodes:
+        for flag in ("hedging", "blame"):
+            if not any(b.when and flag in _flags(b.when) and b.say for b in node.branches):
+                gaps.append(f"{node.id}: {flag}")
+    assert gaps == [], "nodes with no reaction to these flags"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_the_pressure_lines_of_the_issue(path: Path) -> None:
+    """A hedge draws "Is that a guess?" and blame "I don't need a culprit, I
+    need a plan" somewhere in every scenario (elsewhere in the CEO's own words)."""
+    scenario = _scenario(path)
+    says = {
+        flag: [
+            b.say or ""
+            for n in scenario.nodes
+            for b in n.branches
+            if b.when and flag in _flags(b.when)
+        ]
+        for flag in ("hedging", "blame")
+    }
+    assert any("Is that a guess?" in say for say in says["hedging"])
+    assert any("I don't need a culprit, I need a plan" in say for say in says["blame"])
+
+
+#: The role guides' file names in ``shared/seeds`` and the roles they are for.
+GUIDES = {
+    "blockchain-developer-guide.txt": "blockchain",
+    "full-stack-developer-guide.txt": "full-stack",
+    "software-architect-guide.txt": "architect",
+}
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _normal(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+def guide_questions(guide: str) -> list[str]:
+    """The CEO's questions in a guide's script: its quoted lines after ``CEO:``."""
+    questions = []
+    for line in (SEEDS / guide).read_text(encoding="utf-8").splitlines():
+        if line.startswith("CEO:"):
+            # “double” quotes, or ‘single’ ones (whose closing mark is followed
+            # by a comma or a parenthesis, as "wasn’t" has the same character).
+            found = re.findall(r"\u201c(.+?)\u201d", line)
+            questions += found or re.findall(r"\u2018(.+?)\u2019(?=[,)])", line)
+    return questions
+
+
+def test_the_guides_are_where_the_tests_read_them() -> None:
+    assert sorted(p.name for p in SEEDS.glob("*.txt")) == sorted(GUIDES)
+    for guide in GUIDES:
+        assert len(guide_questions(guide)) >= 4, guide
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_every_ceo_question_of_the_guide_is_asked(guide: str) -> None:
+    role = GUIDES[guide]
+    scenarios = [s for s in map(_scenario, FILES) if s.role == role]
+    assert scenarios, f"no shipped scenario for the role {role!r}"
+    for scenario in scenarios:
+        asked = [_normal(n.ceo) for n in scenario.nodes if n.kind == "question"]
+        missing = [q for q in guide_questions(guide) if not any(_normal(q) in a for a in asked)]
+        assert missing == [], f"{scenario.id} does not ask these"
 
 
 def test_the_checked_in_schema_is_what_coach_schema_prints() -> None:
