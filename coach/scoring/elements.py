@@ -248,11 +248,35 @@ def _impact(a: Analysis) -> Found:
     for hit in doc.hits_of("fraction_word"):
         if doc.is_question(hit.start):
             continue
-        noun = _noun_after(doc, hit.end, doc.clause_end(hit.end))
+        ce = doc.clause_end(hit.end)
+        noun = _noun_after(doc, hit.end, ce)
         if noun is not None:
             found.spans.append((hit.start, noun.end))
-    del low
+            continue
+        # "Click-through dropped by about a third": a fraction as the size of a change in
+        # an impact measure.
+        cs = doc.clause_start(hit.start)
+        if _CHANGE_BY.search(low, max(cs, hit.start - 30), hit.start) and doc.any_in(
+            "impact_metric", max(cs, hit.start - 60), hit.start
+        ):
+            found.spans.append((hit.start, hit.end))
     return found
+
+
+_CHANGE_BY = re.compile(
+    r"(?<![\w])(?:by|down|up|fell|dropped|cut|lost)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+"
+    r"|almost\s+|over\s+|more than\s+|just over\s+|just under\s+)?$"
+)
+# "40% of searches", "18% of our user base": what the share is of.
+_SHARE_OF = re.compile(
+    r"\s+of\s+(?:(?:the|our|all|their|its|this|that|these|those|today['’]s|yesterday['’]s"
+    r"|a|an)\s+)?([a-z][a-z\-]*)(?:\s+([a-z][a-z\-]*))?"
+)
+# "1,200 pending", "3,000 affected": a count whose harm follows at once.
+_HARM_NEXT = re.compile(
+    r"\s+(?:pending|affected|impacted|failed|stuck|queued|delayed|missing|lost|waiting)(?![\w'’])"
+)
+_PLURAL_NEXT = re.compile(r"\s+(?:[a-z][a-z\-]*\s+)?([a-z][a-z\-]*s)(?![\w'’])")
 
 
 def _noun_after(doc: Doc, pos: int, limit: int) -> Hit | None:
@@ -263,11 +287,50 @@ def _noun_after(doc: Doc, pos: int, limit: int) -> Hit | None:
     return None
 
 
+def _share_excluded(share: re.Match[str]) -> bool:
+    words = [w for w in share.groups() if w]
+    excluded = _words("share_exclusion")
+    return any(w in excluded or lexicon.norm(w) in excluded for w in words[:1]) or (
+        len(words) == 2 and " ".join(words) in excluded
+    )
+
+
+def _count_with_harm(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] | None:
+    """A count of something the lexicon does not list, made impact by the harm around it:
+    "about 14,000 confirmations are waiting", "we missed 340 block proposals", "all 1,200
+    pending". Small counts are left out: they are usually staff or machines."""
+    doc = a.doc
+    low = doc.low
+    if ent.value < _MIN_UNLISTED_COUNT:
+        return None
+    direct = _HARM_NEXT.match(low, ent.end)
+    if direct is not None:
+        return ent.start, direct.end()
+    plural = _PLURAL_NEXT.match(low, ent.end)
+    if plural is None:
+        return None
+    noun = plural.group(1)
+    if noun in _words("share_exclusion") or doc.any_in("people_noun", ent.end, plural.end()):
+        return None
+    if doc.any_in("harm_word", plural.end(), min(ce, plural.end() + 40)) or doc.any_in(
+        "harm_word", max(cs, ent.start - 30), ent.start
+    ):
+        return ent.start, plural.end()
+    return None
+
+
+#: Below this, a count of something the lexicon does not list is not taken as impact.
+_MIN_UNLISTED_COUNT = 100
+
+
 def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] | None:
     doc = a.doc
     low = doc.low
     limit_before = doc.any_in("limit_context", cs, ent.start)
     per_after = _PER_AFTER.match(low, ent.end, ent.end + 40)
+    threshold = doc.last_before("threshold_before", max(cs, ent.start - 40), ent.start)
+    if threshold is not None and not low[threshold.end : ent.start].strip(" ~$€£"):
+        return None
     if ent.kind == "money":
         loss = doc.any_in("loss_word", ent.end, ent.end + 24)
         if doc.any_in("cost_word", max(cs, ent.start - 30), ent.start) and not loss:
@@ -283,13 +346,18 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
     if limit_before:
         return None
     if ent.kind == "percent":
-        if doc.any_in("percent_exclusion", ent.end, min(ce, ent.end + 24)) or doc.any_in(
-            "percent_exclusion", max(cs, ent.start - 18), ent.start
+        if doc.any_in("percent_exclusion", ent.end, min(ce, ent.end + 24)) or any(
+            # "off by 4%" measures an error; "90% off" is a discount.
+            not doc.any_in("impact_metric", h.start, h.start + 1)
+            for h in doc.in_range("percent_exclusion", max(cs, ent.start - 18), ent.start)
         ):
             return None
         noun = _noun_after(doc, ent.end, ce)
         if noun is not None:
             return ent.start, noun.end
+        share = _SHARE_OF.match(low, ent.end)
+        if share is not None and not _share_excluded(share):
+            return ent.start, share.end()
         if doc.any_in("impact_metric", ent.end, min(ce, ent.end + 40)) or doc.any_in(
             "impact_metric", max(cs, ent.start - 50), ent.start
         ):
@@ -316,6 +384,9 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
         if doc.any_in("non_impact_modifier", ent.end, noun.start):
             return None
         return ent.start, noun.end
+    harm = _count_with_harm(a, ent, cs, ce)
+    if harm is not None:
+        return harm
     if not (_TERMINAL_AFTER.match(low, ent.end) or _PREP_AFTER.match(low, ent.end)):
         return None
     s_start = doc.sentence_span(ent.start)[0]
