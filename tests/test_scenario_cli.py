@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -394,6 +396,67 @@ def test_graph_escapes_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "the #quot;why#quot; #lt;branch#gt; #35;1: missing" in mermaid
     _, dot, _ = run(capsys, "graph", str(path), "--format", "dot")
     assert 'label="the \\"why\\" <branch> #1: missing an expected element"' in dot
+
+
+SHIPPED_IDS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+NASTY_LABEL = 'a|b "q" #1 <x> [y] {z} (p) ; %% end --> o x -.- ==> :::c @ \\ /s/ \' ` &amp;'
+
+
+def _nasty_scenario(tmp_path: Path) -> Path:
+    """The fixture with a branch label full of both languages' special characters."""
+    path = tmp_path / "nasty.yaml"
+    label = json.dumps(NASTY_LABEL)  # a JSON string is a YAML double-quoted scalar
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "      - when: {missing: expected}\n",
+        f"      - when: {{missing: expected}}\n        label: {label}\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("scenario", [*SHIPPED_IDS, "nasty"])
+def test_dot_output_renders_with_graphviz(
+    scenario: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Graphviz itself reads the output: no syntax error and no warning."""
+    dot = shutil.which("dot")
+    assert dot, "graphviz's dot is needed for this test (.ci/run installs it)"
+    target = str(_nasty_scenario(tmp_path)) if scenario == "nasty" else scenario
+    status, out, _ = run(capsys, "graph", target, "--format", "dot")
+    assert status == 0
+    done = subprocess.run(
+        [dot, "-Tsvg"], input=out, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.count('class="edge"') == out.count(" -> ")
+    if scenario == "nasty":
+        assert "a|b &quot;q&quot; #1 &lt;x&gt; [y] {z}" in done.stdout
+
+
+@pytest.mark.parametrize("scenario", [*SHIPPED_IDS, "nasty"])
+def test_mermaid_labels_stay_inside_their_quotes(
+    scenario: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every Mermaid label is one double-quoted string with no raw quote, angle
+    bracket or '#' inside (they are entity codes), so no text can end it early.
+    (Mermaid 11.17's own parser accepted every shipped graph and this label.)"""
+    target = str(_nasty_scenario(tmp_path)) if scenario == "nasty" else scenario
+    status, out, _ = run(capsys, "graph", target)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "flowchart TD"
+    shape = re.compile(
+        r'^  (?:[ne]\d+|start|any)(?:\["[^"]*"\]|\("[^"]*"\)|\(\["[^"]*"\]\)|\(\("[^"]*"\)\)'
+        r'|\[/"[^"]*"/\])$'
+    )
+    edge = re.compile(r'^  (?:[ne]\d+|start|any) -(?:->|\.->)(?:\|"([^"]*)"\|)? [ne]\d+$')
+    for line in lines[1:]:
+        match = edge.match(line)
+        assert match or shape.match(line), line
+        label = match.group(1) if match else ""
+        assert not re.search(r"[<>]|#(?!quot;|lt;|gt;|35;)", label or ""), line
+    if scenario == "nasty":
+        assert "a|b #quot;q#quot; #35;1 #lt;x#gt;" in out
 
 
 def test_graph_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:
