@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -211,6 +213,37 @@ def test_discover_lists_every_shipped_file_from_any_directory(tmp_path: Path) ->
     )
     ids = {entry["id"] for entry in json.loads(out.stdout)}
     assert ids == {p.stem for p in FILES}
+    assert out.stderr == ""
+
+
+def test_an_installed_coach_finds_the_scenarios_the_wheel_carries(tmp_path: Path) -> None:
+    """The wheel's layout, built by hand from pyproject's force-include (the
+    scenarios move inside the package), run from a directory far from the repo."""
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"][
+        "build"
+    ]["targets"]["wheel"]
+    assert wheel["packages"] == ["coach"]
+    assert wheel["force-include"] == {"scenarios": "coach/shipped_scenarios"}
+    site = tmp_path / "site-packages"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "coach", site / "coach", ignore=ignore)
+    for source, target in wheel["force-include"].items():
+        shutil.copytree(ROOT / source, site / target, ignore=ignore)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "COACH_CONFIG_DIR": str(tmp_path / "config")}
+    env.pop("COACH_SCENARIOS", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", "list", "--json"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entries = json.loads(out.stdout)
+    assert {e["id"] for e in entries} == {p.stem for p in FILES}
+    assert {Path(e["path"]).parent for e in entries} == {site / "coach" / "shipped_scenarios"}
     assert out.stderr == ""
 
 
