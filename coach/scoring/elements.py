@@ -27,7 +27,10 @@ _PER_AFTER = re.compile(r"\s*(?:[a-z\-]+\s+){0,3}?(?:per|a|an|each|/)\s")
 _PER_PERIOD = re.compile(r"\s*(?:a|per)\s+(?:year|month|week|day)")
 _NOUN_BREAK = re.compile(r"[.;!?]|(?<![\w])(?:in|on|for|from|with|by|per|than)(?![\w])")
 _HOW_MANY = re.compile(r"\s*(?:yet\s+)?how\s+(?:many|much)")
-_TO_OTHER = re.compile(r"\s+to\s+(?!(?:approve|decide|sign|call|tell|bring|escalate))")
+_TO_OTHER = re.compile(
+    r"\s+to\s+(?!(?:approve|decide|sign|call|tell|bring|escalate|have|keep|get|hire|engage|add"
+    r"|borrow|retain|put)(?![\w]))"
+)
 _TO_US = re.compile(r"\s+(?:us|me|him|her)(?![\w])")
 _KNOW = re.compile(r"(?<![\w])know(?![\w])")
 # Words allowed between a number and its noun: "1,200 of our enterprise users".
@@ -990,6 +993,7 @@ def _acknowledged_unknown(a: Analysis) -> bool:
         about_cause = (
             doc.any_in("cause_topic", hit.start, min(s_end, hit.end + 48))
             or doc.any_in("cause_topic", max(s_start, hit.start - 40), hit.start)
+            or doc.any_in("cause_header", max(s_start, hit.start - 40), hit.start)
             or hit.key in ("root causing", "root-causing")
         )
         if not about_cause:
@@ -1205,11 +1209,16 @@ def _resources(a: Analysis) -> Found:
         "help",
         "approve",
     )
-    for hit in dedupe(doc.hits_of("ask") + doc.hits_of("resource_ask")):
+    fragments = [h for h in doc.hits_of("ask_fragment") if _opens_sentence(doc, h.start)]
+    for hit in dedupe(doc.hits_of("ask") + doc.hits_of("resource_ask") + fragments):
         if doc.negated(hit.start):
             continue
         s_end = doc.sentence_span(hit.start)[1]
-        if "resource_ask" in hit.cats or any(hit.key.endswith(w) for w in direct_words):
+        if "ask_fragment" in hit.cats and hit.key.endswith(":"):
+            found.spans.append(_header_content(doc, hit) or (hit.start, hit.end))
+            continue
+        direct = "resource_ask" in hit.cats or hit.key.endswith("need you to")
+        if direct or any(hit.key.endswith(w) for w in direct_words):
             found.spans.append((hit.start, hit.end))
             continue
         if hit.key in ("please",) and not doc.any_in(
