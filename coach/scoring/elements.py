@@ -1249,7 +1249,9 @@ _ORG_MODIFIED = re.compile(
     r"|organization|group|and|or|is|are|was|were|has|have|had|know|knows|wants?|will|would"
     r"|team's|chief|firm|partner|partners|counsel|says|said|thinks|advises|advised|agrees"
     r"|agreed|approved|confirmed|signed|recommends|recommended|got|received|also|already"
-    r"|now|at|from|in|on|for|to|about)(?![\w'’]))[a-z]"
+    r"|now|at|from|in|on|for|to|about|here|there|too|as|yet|today|tonight|directly"
+    r"|personally|immediately|by|with|of|so|if|when|before|after|since|until|that|who|which"
+    r"|again|just|only|first|both|either|were|being|been)(?![\w'’]))[a-z]"
 )
 
 
@@ -1357,7 +1359,9 @@ def _stakeholders(doc: Doc) -> Found:
         ) or doc.first_after("stakeholder_customer", verb.end, window)
         if target is not None:
             found.spans.append((verb.start, target.end))
-    for org in dedupe(doc.hits_of("stakeholder_org") + doc.hits_of("stakeholder_customer")):
+    # Not deduplicated: in "the board chair knows", "the board" modifies and "board
+    # chair" is the stakeholder.
+    for org in doc.hits_of("stakeholder_org") + doc.hits_of("stakeholder_customer"):
         if doc.is_question(org.start) or _modifier_use(low, org):
             continue
         ce = doc.clause_end(org.end)
@@ -1369,6 +1373,8 @@ def _stakeholders(doc: Doc) -> Found:
                 involvement = Hit(busy.start(), busy.end(), "is working", org.cats)
         if involvement is None or doc.any_in("negator", org.end, involvement.start):
             continue
+        if _TO_US.match(low, involvement.end):
+            continue  # "a customer told us": they informed us, not the other way round
         if doc.negated(org.start):
             continue
         customer = "stakeholder_org" not in org.cats
