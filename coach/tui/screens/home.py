@@ -125,8 +125,6 @@ class HomeScreen(Screen[None]):
             matches = [s for s in catalog.scenarios if s.role == role and _matches(s, query)]
             if not matches:
                 continue
-            if rows:
-                rows.append(None)
             count = f"{len(matches)} scenario{'s' if len(matches) != 1 else ''}"
             rows.append(
                 Option(
@@ -262,6 +260,10 @@ def _scenario_prompt(scenario: Scenario, stats: ScenarioStats | None) -> Content
         (_stats_text(stats), "$text-primary"),
         "\n",
         (_teaser(scenario.summary), "dim"),
+        # The blank line that ends a row is part of it, so the list measures it:
+        # OptionList leaves CSS padding out of a row's height, and a row of the
+        # same role would then start on that line.
+        "\n",
     )
 
 
@@ -287,6 +289,7 @@ def _resume_prompt(summary: SessionSummary) -> Content:
         ("↻ ", "$accent"),
         (strip_terminal(summary.title), "bold"),
         (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {answers} so far", "dim"),
+        "\n",
     )
 
 
