@@ -108,14 +108,21 @@ def test_a_data_dir_below_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=f"cannot create the data directory {target}") as caught:
         SessionStore.open(target)
     assert "--data-dir" in str(caught.value) and "\n" not in str(caught.value)
+    assert f"{blocker} is a file" in str(caught.value)
     assert blocker.read_text() == "a file where a directory should be"
 
 
 def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("x")
-    with pytest.raises(StoreError, match="data directory"):
+    with pytest.raises(StoreError) as caught:
         SessionStore.open(blocker)
+    message = str(caught.value)
+    # Not the OS's "File exists": say what is wrong and what to do.
+    assert message == (
+        f"the data directory {blocker} is a file, not a directory; "
+        "choose another with --data-dir or COACH_DATA_DIR"
+    )
     assert blocker.read_text() == "x"
 
 

@@ -87,11 +87,20 @@ class SessionStore:
     def open(cls, data_dir: str | Path | None = None) -> SessionStore:
         """The store in ``data_dir``, else ``COACH_DATA_DIR``, else the user data dir."""
         directory = paths.data_dir(data_dir)
+        if directory.exists() and not directory.is_dir():
+            raise StoreError(
+                f"the data directory {directory} is a file, not a directory; "
+                "choose another with --data-dir or COACH_DATA_DIR",
+                directory,
+            )
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
+            # The OS says "Not a directory" or "File exists": name the file in the way.
+            blocker = next((p for p in directory.parents if p.is_file()), None)
+            reason = f"{blocker} is a file" if blocker else error.strerror or str(error)
             raise StoreError(
-                f"cannot create the data directory {directory}: {error.strerror or error}; "
+                f"cannot create the data directory {directory}: {reason}; "
                 "choose another with --data-dir or COACH_DATA_DIR",
                 directory,
             ) from error
