@@ -586,6 +586,8 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
             tense == "future"
             or header
             or (prep in forward_preps and prep not in ("from", "around"))
+            # "Tonight we roll back": some named times can only lie ahead.
+            or (tense is None and t.kind == "dayref" and t.text_key in _words("ahead_dayrefs"))
         )
         comm = tense == "future" or prep in forward_preps or prep in ("at", "on") or not prep
     out: dict[str, int] = {}
@@ -605,11 +607,37 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
             or doc.any_in("ask", s_lo, t.start)
             or doc.any_in("decision_question", s_lo, t.start)
             or _notify_before(doc, cs, t.start)
+            or _notify_main_verb(doc, cs, t.start)
             or _other_event(doc, cs, t)
+            or _owned_after(doc, ev_start, t, seg_hi)
         )
         if not owned:
             out["timeline"] = ev_start
     return out
+
+
+def _owned_after(doc: Doc, ev_start: int, t: TimeRef, seg_hi: int) -> bool:
+    """A time that opens its clause belongs to what follows it: "By 15:00 we'll know the
+    cause", "by Friday, an automatic check blocks ...", "by 16:00 the team emails every
+    customer" are not times for the fix."""
+    s_start = doc.sentence_span(ev_start)[0]
+    lead = doc.low[max(s_start, doc.clause_start(ev_start)) : ev_start]
+    if lead.strip(" ,;:-*•\t") and lead.strip(" ,;:-*•\t") not in _words("time_openers"):
+        return False
+    hi = min(seg_hi, t.end + 100)
+    lo = t.end
+    if doc.any_in("knowledge", lo, hi) or doc.any_in("comm", lo, hi):
+        return True
+    if doc.any_in("other_event", lo, hi) or doc.any_in("postmortem", lo, hi):
+        return True
+    if _notify_before(doc, lo, hi) or _notify_main_verb(doc, lo, hi):
+        return True
+    for verb in doc.in_range("safeguard_verb", lo, hi):
+        if doc.any_in("safeguard_noun", verb.end, hi):
+            return True
+    return any(
+        _safeguard_at_work(doc, noun) is not None for noun in doc.in_range("safeguard_noun", lo, hi)
+    )
 
 
 _RULES_OUT = re.compile(
@@ -663,6 +691,16 @@ def _notify_before(doc: Doc, lo: int, pos: int) -> bool:
     return told and (
         doc.any_in("stakeholder_org", lo, pos) or doc.any_in("stakeholder_customer", lo, pos)
     )
+
+
+def _notify_main_verb(doc: Doc, lo: int, pos: int) -> bool:
+    """ "We'll warn the two protocols today", "I'll email them by 4": telling someone,
+    whoever they are, is the main verb right after its subject."""
+    for verb in doc.in_range("notify_verb", lo, pos):
+        before = _prev_words(doc.low, verb.start, 2)
+        if before and (before[0] in _words("notify_leads") or before[0].endswith("'ll")):
+            return True
+    return False
 
 
 def _other_event(doc: Doc, cs: int, t: TimeRef) -> bool:
