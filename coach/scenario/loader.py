@@ -35,7 +35,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Protocol, get_args, get_origin
+from typing import Any, Final, Protocol, cast, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -73,6 +73,12 @@ def _resolve_plain(raw: str) -> str:
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False))
     return tag
 
+
+#: The first characters of plain scalars YAML may read as something other than
+#: text (a number, a date, null, a boolean ...): the resolver's own table, so a
+#: plain scalar starting with anything else is text without asking it.
+_IMPLICIT_FIRST: Any = _RESOLVER.yaml_implicit_resolvers
+assert None not in _IMPLICIT_FIRST  # no resolver applies to every first character
 
 #: YAML 1.1 reads these as booleans; in YAML 1.2 (and to people) they are words.
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off"})
@@ -421,6 +427,8 @@ class _Composer:
         return self.root
 
     def _loop(self) -> None:
+        # Everything the loop touches is a local: attribute and global lookups
+        # per event are a measurable part of reading a thousand files.
         get_event = self.loader.get_event
         stack = self.stack
         source = self.source
@@ -429,19 +437,23 @@ class _Composer:
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        no_key, merge_key, str_tag, frame_type = _NO_KEY, _MERGE, _STR, _Frame
+        resolve_plain, implicit = _resolve_plain, _IMPLICIT_FIRST
+        max_nodes, max_depth = MAX_NODES, MAX_DEPTH
+        total = self.total  # kept here; written back before methods that use it
         while True:
             event = get_event()
             cls = event.__class__
             if cls is scalar_event:
                 mark = event.start_mark
                 pos = (mark.line + 1, mark.column + 1)
-                self.total += 1
-                if self.total > MAX_NODES:
+                total += 1
+                if total > max_nodes:
                     self.too_many(pos)
                 raw: str = event.value
                 tag: str | None = event.tag
                 top = stack[-1] if stack else None
-                if top is not None and top.is_map and top.key is _NO_KEY:
+                if top is not None and top.is_map and top.key is no_key:
                     if tag is None and raw != "<<" and raw and not raw[0].isspace():
                         top.key = raw  # the common case, inline
                         top.key_pos = pos
@@ -449,8 +461,13 @@ class _Composer:
                         self.key(top, raw, tag, event.implicit[0], pos)
                     continue
                 if tag is None or tag == "!":
-                    tag = _resolve_plain(raw) if event.implicit[0] else _STR
-                if tag == _STR:
+                    if not event.implicit[0]:
+                        tag = str_tag  # quoted
+                    elif raw and raw[0] not in implicit:
+                        tag = str_tag  # no implicit type starts with this character
+                    else:
+                        tag = resolve_plain(raw)
+                if tag == str_tag:
                     value: Any = raw
                     if not raw.strip():
                         blanks.append((pos[0], pos[1], False))
@@ -467,11 +484,11 @@ class _Composer:
                     slot: _Slot = (id(container), len(container))
                     container.append(value)
                     values[slot] = pos
-                    if tag != _STR:
+                    if tag != str_tag:
                         scalars[slot] = (tag, raw)
                     continue
                 key = top.key
-                top.key = _NO_KEY
+                top.key = no_key
                 if key.__class__ is str:
                     if key in container:
                         self.duplicate(top, key)
@@ -480,19 +497,52 @@ class _Composer:
                     slot = (id(container), key)
                     keys[slot] = top.key_pos
                     values[slot] = pos
-                    if tag != _STR:
+                    if tag != str_tag:
                         scalars[slot] = (tag, raw)
-                elif key is _MERGE:
+                elif key is merge_key:
                     top.merges.append((value, pos))
             elif cls is map_start or cls is seq_start:
-                self.start(event, cls is map_start)
+                # The common case inline: no tag, within the limits, the value of
+                # a text key or a list item. Everything else goes through start().
+                top = stack[-1] if stack else None
+                event_tag = event.tag
+                if (
+                    top is None
+                    or total + 1 > max_nodes
+                    or len(stack) >= max_depth
+                    or (event_tag is not None and event_tag != "!")
+                    or (top.is_map and (top.key.__class__ is not str or top.key in top.value))
+                ):
+                    self.total = total
+                    self.start(event, cls is map_start)
+                    total = self.total
+                    continue
+                total += 1
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                frame = frame_type(cls is map_start, pos, event.anchor)
+                container = top.value
+                if top.is_map:
+                    key = cast(str, top.key)
+                    top.key = no_key
+                    container[key] = frame.value
+                    slot = (id(container), key)
+                    keys[slot] = top.key_pos
+                    values[slot] = pos
+                else:
+                    values[(id(container), len(container))] = pos
+                    container.append(frame.value)
+                stack.append(frame)
             elif cls is map_end or cls is seq_end:
                 self.end()
             elif cls is alias_event:
+                self.total = total
                 self.alias(event)
+                total = self.total
             elif cls is yaml.DocumentStartEvent:
                 self.document(event)
             elif event is None or cls is yaml.StreamEndEvent:
+                self.total = total
                 return
 
     def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
