@@ -1,23 +1,62 @@
 """Figures across answers: the quantities an answer states, and a flag when one
 changes from an earlier answer with no correction.
 
-Counts and money are compared by unit (users with users, ETH with ETH) with a
-tolerance; ranges that contain the new value are consistent. Timelines are compared
-as rough horizons in hours ("4 hours" vs "by tomorrow"), and only a slip counts: an
-estimate that shrinks is progress, one that grows past ``horizon_ratio`` needs
-saying. Any correction word in the sentence ("now", "up from", "revised") clears it.
+A flag needs the SAME quantity restated: the same kind and unit (users with users,
+ETH with ETH) and the same referent, i.e. what the figure is of. The referent of a
+count is its qualifiers ("6,800 Irish customers" is not "41,200 customers"; "6,800 of
+them" is a subset); of money, what the money is (lost, stolen, overcharged, refunded,
+recovered, a cost, net or gross); of a percentage, the noun it is a share of; and any
+figure said per hour or per day is a rate, not a total. A forward time is compared
+only with a time for the same event (the fix, full recovery, refunds and clean-up,
+telling people, a safeguard), where an unnamed event is taken to be the fix.
+
+Counts and money are compared with a tolerance; ranges that contain the new value are
+consistent. Timelines are compared as rough horizons in hours ("4 hours" vs "by
+tomorrow"), and only a slip counts: an estimate that shrinks is progress, one that
+grows past ``horizon_ratio`` needs saying. Nothing is flagged when a correction word
+is in the sentence ("now", "up from", "revised"), when the figure is a projection or a
+hypothetical ("unfixed, we'd lose ..."), or when the answer also repeats the earlier
+figure (a comparison, not a restatement: "100% of customers offline to fix 11%").
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from coach.scoring.elements import Analysis
+from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef
+from coach.scoring.lexicon import Hit
 from coach.scoring.result import AnswerResult, Quantity
 from coach.scoring.style import RawFlag, _short, spec
+from coach.scoring.text import Doc
 
 _SINGULAR_EXCEPTIONS = frozenset({"series", "status", "news"})
+
+#: Categories naming what money is (data/style.yaml, rule inconsistent-figures).
+#: Money stolen or drained is the loss, so both name the same figure.
+_MONEY_ROLES = (
+    "money_loss",
+    "money_overcharge",
+    "money_refund",
+    "money_recovered",
+    "money_cost",
+    "money_risk",
+)
+#: Qualifiers of money that make a different figure of the same kind.
+_MONEY_QUALIFIERS = ("money_net", "money_gross")
+#: Which event a forward time is for; "" (unnamed) is taken to be the fix.
+_ETA_EVENTS = ("eta_fix", "eta_recovery", "eta_cleanup", "eta_notify", "eta_safeguard")
+_FIX_LIKE = frozenset({"", "fix", "recovery"})
+
+_RATE_AFTER = re.compile(
+    r"\s*(?:(?:a|an|per|each|every)\s+|/\s*)(?:hour|hr|h|day|minute|min|week|month|year|second"
+    r"|sec)(?![\w])"
+)
+_WORD = re.compile(r"[a-z][a-z'’\-]*")
+# "customers in Ireland", "users on iOS": a place or platform named after the noun.
+_PLACE_AFTER = re.compile(r"\s+(?:in|on|from|across)\s+(?:the\s+)?([A-Z][\w\-]*)")
 
 
 def _unit_key(noun: str) -> str:
@@ -27,8 +66,13 @@ def _unit_key(noun: str) -> str:
     return noun
 
 
+@functools.cache
+def _generic() -> frozenset[str]:
+    return frozenset(str(w) for w in spec("inconsistent")["generic_qualifiers"])
+
+
 def quantities(a: Analysis) -> list[Quantity]:
-    """The impact figures and timeline estimates an answer states."""
+    """The impact figures and timeline estimates an answer states, with their referents."""
     doc = a.doc
     out: list[Quantity] = []
     impact_spans = sorted(a.elements["impact"].spans)
@@ -43,15 +87,26 @@ def quantities(a: Analysis) -> list[Quantity]:
         )
         if span is None:
             continue
+        noun: Hit | None = None
         if ent.kind == "money":
             unit = ent.unit
+            referent = _money_referent(doc, ent.start, ent.end)
         else:
             noun = doc.first_after("impact_noun", ent.end, span[1] + 1) or doc.last_before(
                 "impact_noun", span[0], ent.start
             )
             unit = _unit_key(noun.key) if noun is not None else ""
+            if not unit and ent.kind == "percent":
+                share = _SHARE_OF.match(doc.low, ent.end)
+                if share is not None:
+                    unit = _unit_key(share.group(2) or share.group(1))
             if not unit:
                 continue
+            referent = _count_referent(doc, ent.start, ent.end, noun)
+        if _RATE_AFTER.match(doc.low, ent.end) or (
+            noun is not None and _RATE_AFTER.match(doc.low, noun.end)
+        ):
+            referent = _join(referent, "rate")
         kind = "count" if ent.kind == "count" else ent.kind
         out.append(
             Quantity(
@@ -62,36 +117,149 @@ def quantities(a: Analysis) -> list[Quantity]:
                 end=ent.end,
                 text=doc.text[ent.start : ent.end],
                 high=ent.hi if ent.hi != ent.value else None,
+                referent=referent,
+                hypothetical=_hypothetical(doc, ent.start),
             )
         )
     for t, start in a.forward["timeline"]:
         text = doc.text[start : t.end]
+        event = _eta_event(doc, start, t)
         if t.kind == "duration" and t.hours is not None:
             out.append(
                 Quantity(
-                    kind="duration", value=t.hours, unit="h", start=start, end=t.end, text=text
+                    kind="duration",
+                    value=t.hours,
+                    unit="h",
+                    start=start,
+                    end=t.end,
+                    text=text,
+                    referent=event,
                 )
             )
         elif t.kind == "dayref" and t.hours is not None:
             out.append(
                 Quantity(
-                    kind="deadline", value=t.hours, unit="h", start=start, end=t.end, text=text
+                    kind="deadline",
+                    value=t.hours,
+                    unit="h",
+                    start=start,
+                    end=t.end,
+                    text=text,
+                    referent=event,
                 )
             )
         elif t.kind == "clock" and t.text_key.startswith("clock:"):
             minutes = float(t.text_key.split(":", 1)[1])
             out.append(
                 Quantity(
-                    kind="deadline", value=minutes, unit="clock", start=start, end=t.end, text=text
+                    kind="deadline",
+                    value=minutes,
+                    unit="clock",
+                    start=start,
+                    end=t.end,
+                    text=text,
+                    referent=event,
                 )
             )
     return out
 
 
-def _key(q: Quantity) -> tuple[str, str]:
-    if q.kind in ("duration", "deadline"):
-        return ("eta", q.unit)
-    return (q.kind, q.unit)
+# -- referents ----------------------------------------------------------------------
+
+
+def _join(*parts: str) -> str:
+    return "|".join(p for p in parts if p)
+
+
+def _count_referent(doc: Doc, start: int, end: int, noun: Hit | None) -> str:
+    """What a count or share is of, beyond its noun: qualifiers between the number and
+    the noun ("Irish", "enterprise"), a place after it ("in Ireland"), a subset marker
+    ("6,800 of them")."""
+    parts: list[str] = []
+    if noun is not None and noun.start >= end:
+        generic = _generic()
+        parts += [
+            w
+            for w in _WORD.findall(doc.low, end, noun.start)
+            if w not in generic and not w.startswith("of")
+        ]
+        place = _PLACE_AFTER.match(doc.text, noun.end)
+        if place is not None:
+            parts.append("in:" + place.group(1).lower())
+    cs = doc.clause_start(start)
+    ce = doc.clause_end(end)
+    if doc.any_in("subset_marker", end, min(ce + 1, end + 24)) or doc.any_in(
+        "subset_marker", max(cs, start - 24), start
+    ):
+        parts.append("subset")
+    return _join(*sorted(set(parts)))
+
+
+def _money_referent(doc: Doc, start: int, end: int) -> str:
+    """What an amount is: the nearest role word around it in its clause (lost, stolen,
+    overcharged, refunded, recovered, a cost, at risk), and net or gross."""
+    cs = doc.clause_start(start)
+    ce = doc.clause_end(end)
+    lo, hi = max(cs, start - 48), min(ce + 1, end + 32)
+    best: tuple[int, str] | None = None
+    for cat in _MONEY_ROLES:
+        before = doc.last_before(cat, lo, start)
+        after = doc.first_after(cat, end, hi)
+        for hit in (before, after):
+            if hit is None:
+                continue
+            distance = start - hit.end if hit.start < start else hit.start - end
+            if best is None or distance < best[0]:
+                best = (distance, cat.removeprefix("money_"))
+    parts = [best[1]] if best is not None else []
+    s_start = doc.sentence_span(start)[0]
+    for cat in _MONEY_QUALIFIERS:
+        if doc.any_in(cat, s_start, hi):
+            parts.append(cat.removeprefix("money_"))
+    return _join(*parts)
+
+
+def _hypothetical(doc: Doc, start: int) -> bool:
+    """A projection or hypothetical ("unfixed, we'd lose ...", "could reach 5,000"); a
+    plain future ("we'll email all 2,300 customers") states the figure as a fact."""
+    s_start = doc.sentence_span(start)[0]
+    return doc.any_in("hypothetical_marker", s_start, start)
+
+
+def _eta_event(doc: Doc, start: int, t: TimeRef) -> str:
+    """Which event a forward time is for: the nearest event word in its sentence part."""
+    lo = doc.segment_start(start)
+    hi = doc.segment_end(t.end)
+    best: tuple[int, str] | None = None
+    for cat in _ETA_EVENTS:
+        before = doc.last_before(cat, lo, start)
+        after = doc.first_after(cat, t.end, hi)
+        for hit in (before, after):
+            if hit is None:
+                continue
+            distance = start - hit.end if hit.start < start else hit.start - t.end
+            if best is None or distance < best[0]:
+                best = (distance, cat.removeprefix("eta_"))
+    return best[1] if best is not None else ""
+
+
+# -- comparison ---------------------------------------------------------------------
+
+
+def _group(q: Quantity) -> str:
+    return "eta" if q.kind in ("duration", "deadline") else q.kind
+
+
+def _same_quantity(prev: Quantity, q: Quantity) -> bool:
+    if _group(prev) != _group(q) or prev.unit != q.unit:
+        return False
+    if _group(q) == "eta":
+        return prev.referent == q.referent or (
+            prev.referent in _FIX_LIKE
+            and q.referent in _FIX_LIKE
+            and "" in (prev.referent, q.referent)
+        )
+    return prev.referent == q.referent
 
 
 def inconsistencies(
@@ -102,30 +270,45 @@ def inconsistencies(
     data = spec("inconsistent")
     tolerance = float(data["tolerance"])
     ratio = float(data["horizon_ratio"])
-    last: dict[tuple[str, str], Quantity] = {}
+    previous: list[Quantity] = []
     for result in earlier:
-        for q in result.quantities:
-            last[_key(q)] = q
+        previous += [q for q in result.quantities if not q.hypothetical]
     doc = a.doc
     out: list[RawFlag] = []
-    flagged: set[tuple[str, str]] = set()
+    flagged: set[int] = set()
     for q in current:
-        key = _key(q)
-        prev = last.get(key)
-        if prev is None or key in flagged:
+        if q.hypothetical:
+            continue
+        # The latest earlier statement of the same quantity.
+        prev = next((p for p in reversed(previous) if _same_quantity(p, q)), None)
+        if prev is None or id(prev) in flagged:
             continue
         s_start, s_end = doc.sentence_span(q.start)
         if doc.any_in("correction", s_start, s_end):
             continue
-        if _changed(prev, q, tolerance, ratio):
-            flagged.add(key)
-            fields = {"evidence": _short(q.text), "earlier": _short(prev.text)}
-            out.append(RawFlag("inconsistent", q.start, q.end, fields))
+        if not _changed(prev, q, tolerance, ratio):
+            continue
+        if any(
+            other is not q
+            and _same_kind(prev, other)
+            and not _changed(prev, other, tolerance, ratio)
+            for other in current
+        ):
+            continue  # the earlier figure is repeated too: a comparison, not a restatement
+        flagged.add(id(prev))
+        fields = {"evidence": _short(q.text), "earlier": _short(prev.text)}
+        out.append(RawFlag("inconsistent", q.start, q.end, fields))
     return out
+
+
+def _same_kind(prev: Quantity, q: Quantity) -> bool:
+    return _group(prev) == _group(q) and prev.unit == q.unit
 
 
 def _changed(prev: Quantity, q: Quantity, tolerance: float, ratio: float) -> bool:
     if q.kind in ("duration", "deadline"):
+        if q.unit != prev.unit:
+            return False
         if q.unit == "clock":
             return q.value - prev.value > 30
         earlier_h = max(prev.high or prev.value, 0.01)

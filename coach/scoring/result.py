@@ -69,6 +69,13 @@ class Quantity(_Model):
     text: str
     #: Upper end of a range ("1,200-1,500 users"); ``None`` for a single value.
     high: float | None = None
+    #: What the figure is of, beyond kind and unit, so that only the same quantity is
+    #: compared across answers: qualifiers and subsets of a count ("irish", "subset"),
+    #: what money is ("loss", "refund", "cost"), "rate" for per-hour figures, and for a
+    #: time the event it is for ("fix", "recovery", "cleanup", "notify", "safeguard").
+    referent: str = ""
+    #: Stated as a projection or hypothetical ("unfixed, we'd lose $4,000 an hour").
+    hypothetical: bool = False
 
 
 class AnswerResult(_Model):
