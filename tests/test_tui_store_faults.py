@@ -8,12 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store_samples import transcript
+from test_tui_screens import play_to_debrief
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 from tui_support import make_app, notices
 
+from coach.errors import CoachError
 from coach.store import SessionStore, StoreError
+from coach.tui import services
 from coach.tui.screens.corrupt import CorruptStoreScreen
 from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.home import HomeScreen
@@ -140,3 +144,53 @@ async def test_help_lists_the_damaged_database_keys(tmp_path: Path) -> None:
         text = str(app.screen.query_one("#help-text", Static).render())
         assert "Damaged session database" in text
         assert "Move the damaged database aside" in text
+
+
+async def test_with_an_unwritable_data_dir_the_debrief_still_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store cannot open and exports/ cannot be made (the data dir is a file, a
+    fault even root meets): the session in memory goes to the current directory."""
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x", encoding="utf-8")
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    messages: list[Message] = []
+    app = make_app(tmp_path, data_dir=not_a_dir, start=FIXTURE_ID)
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = await play_to_debrief(pilot, ["impact mitigation", "timeline next_update"])
+        assert screen.session_id is None  # never saved
+        await pilot.press("e")
+        exported = list(here.glob("engine-branching-*.md"))
+        assert len(exported) == 1
+        assert "impact mitigation" in exported[0].read_text(encoding="utf-8")
+        notice = [n for n in notices(messages) if n.startswith("Exported")][-1]
+        assert str(exported[0]) in notice
+        assert f"cannot write {not_a_dir / 'exports'}" in notice and "so it went here" in notice
+    assert not_a_dir.read_text(encoding="utf-8") == "x"
+
+
+def test_an_export_nowhere_writable_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(services, "export_dirs", lambda _data_dir: [blocker / "a", blocker / "b"])
+    with pytest.raises(CoachError) as caught:
+        services.export_session(None, transcript(), None, "abc123")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"cannot write {blocker / 'a' / 'engine-branching-abc123.md'}")
+    assert "--data-dir" in message
+
+
+def test_an_imported_scenario_id_cannot_steer_the_export_out_of_its_directory(
+    tmp_path: Path,
+) -> None:
+    hostile = transcript().model_copy(update={"scenario_id": "../../../escaped\x1b[31m/x"})
+    exported = services.export_session(str(tmp_path / "data"), hostile, None, "../id")
+    assert exported.note is None
+    assert exported.path.parent == tmp_path / "data" / "exports"
+    assert exported.path.name == "escaped-31m-x-id.md"
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]

@@ -7,9 +7,11 @@ scenario file is broken or the store cannot be opened.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.errors import CoachError
 
@@ -173,30 +175,93 @@ class StoreHandle:
             self._store = None
 
 
+class Exported(NamedTuple):
+    """Where an export went, and why there when it is not the data directory."""
+
+    path: Path
+    #: Set when the data directory's ``exports/`` could not be written.
+    note: str | None = None
+
+    @property
+    def severity(self) -> Literal["information", "warning"]:
+        return "warning" if self.note else "information"
+
+    @property
+    def notice(self) -> str:
+        return f"{self.path}\n({self.note})" if self.note else str(self.path)
+
+
+#: Anything but these in a file name becomes "-": an imported session's scenario
+#: id is not trusted, and "../" must not steer the file out of its directory.
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+#: Characters of the scenario id kept in an export's file name.
+NAME_CHARS = 60
+
+
+def export_dirs(data_dir: str | None) -> list[Path]:
+    """Where exports go: the data directory's ``exports/``; if that cannot be
+    written (a read-only or full disk), the current directory, the home
+    directory, then the temporary directory, so the session in memory can
+    always be saved somewhere."""
+    import tempfile
+
+    from coach import paths
+
+    candidates = [paths.data_dir(data_dir) / "exports"]
+    for where in (Path.cwd, Path.home):
+        # The current directory may have been deleted; HOME may be unset.
+        with contextlib.suppress(OSError, RuntimeError):
+            candidates.append(where())
+    candidates.append(Path(tempfile.gettempdir()))
+    return list(dict.fromkeys(candidates))
+
+
+def export_name(transcript: Transcript, session_id: str | None, suffix: str) -> str:
+    scenario = _UNSAFE_NAME.sub("-", transcript.scenario_id).strip(".-")[:NAME_CHARS]
+    name = _UNSAFE_NAME.sub("-", session_id or "").strip(".-")
+    name = name or transcript.started_at.strftime("%Y%m%d-%H%M%S")
+    return f"{scenario or 'session'}-{name}{suffix}"
+
+
 def export_session(
     data_dir: str | None,
     transcript: Transcript,
     scenario: Scenario | None,
     session_id: str | None,
     fmt: Literal["md", "html", "json"] = "md",
-) -> Path:
-    """Write the session as ``fmt`` into the data directory's ``exports/``; return the path.
+) -> Exported:
+    """Write the session as ``fmt`` into the data directory's ``exports/`` (or, when
+    that cannot be written, the first writable place of :func:`export_dirs`).
 
     Exporting needs no database, so a session the store could not save can still
     be exported (the file is the user's copy)."""
-    from coach import paths
     from coach.store.export import SUFFIXES, export
 
     text = export(transcript, fmt, scenario, session_id)
-    directory = paths.data_dir(data_dir) / "exports"
-    name = session_id or transcript.started_at.strftime("%Y%m%d-%H%M%S")
-    path = directory / f"{transcript.scenario_id}-{name}{SUFFIXES[fmt]}"
+    filename = export_name(transcript, session_id, SUFFIXES[fmt])
+    first_error: str | None = None
+    for directory in export_dirs(data_dir):
+        path = directory / filename
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            _write_whole(path, text)
+        except OSError as error:
+            first_error = first_error or f"cannot write {path}: {error.strerror or error}"
+            continue
+        note = f"{first_error}, so it went here" if first_error else None
+        return Exported(path, note)
+    raise CoachError(
+        f"{first_error}; nor could it be written to the current, home or temporary "
+        "directory: free some space, or choose another data directory with --data-dir"
+    )
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write through a temporary file and rename: never half a file at ``path``."""
+    tmp = path.with_name(f".{path.name}.coach-tmp")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise CoachError(
-            f"cannot write {path}: {error.strerror or error}; "
-            "choose another data directory with --data-dir or COACH_DATA_DIR"
-        ) from error
-    return path
+        tmp.write_text(text, encoding="utf-8", errors="surrogateescape")
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

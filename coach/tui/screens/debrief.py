@@ -268,13 +268,15 @@ class DebriefScreen(Screen[None]):
         from coach.tui.services import export_session
 
         try:
-            path = export_session(
+            exported = export_session(
                 self.coach.config.data_dir, self.transcript, self.scenario, self.session_id, fmt
             )
         except CoachError as error:
             self.notify(str(error), title="Export failed", severity="error", markup=False)
             return
-        self.notify(str(path), title="Exported", timeout=8, markup=False)
+        self.notify(
+            exported.notice, title="Exported", severity=exported.severity, timeout=12, markup=False
+        )
 
     def action_history(self) -> None:
         self.coach.open_history()

@@ -536,11 +536,15 @@ class HistoryScreen(Screen[None]):
         try:
             transcript = self.coach.store.load(session_id)
             scenario = await self._scenario_for(transcript)
-            path = export_session(self.coach.config.data_dir, transcript, scenario, session_id, fmt)
+            exported = export_session(
+                self.coach.config.data_dir, transcript, scenario, session_id, fmt
+            )
         except CoachError as error:
             self.notify(str(error), title="Export failed", severity="error", markup=False)
             return
-        self.notify(str(path), title="Exported", timeout=8, markup=False)
+        self.notify(
+            exported.notice, title="Exported", severity=exported.severity, timeout=12, markup=False
+        )
 
     async def action_compare(self) -> None:
         if len(self.marked) != 2:
