@@ -28,7 +28,8 @@ def assert_well_behaved(text: str) -> None:
     # YAML breaks lines at \r, NEL and the Unicode separators as well as \n.
     n_lines = sum(text.count(c) for c in "\n\r\x85\u2028\u2029") + 2
     for d in loaded.diagnostics:
-        assert 0 <= d.line <= n_lines and d.col >= 0
+        # A real position for every problem in a file, whole-file ones at 1:1.
+        assert 1 <= d.line <= n_lines and d.col >= 1
         assert "\n" not in d.message
     assert (loaded.scenario is None) == any(d.is_error for d in loaded.diagnostics)
     try:
@@ -44,6 +45,7 @@ def assert_well_behaved(text: str) -> None:
 def test_arbitrary_bytes(data: bytes) -> None:
     loaded = parse_bytes(data, "prop.yaml")
     assert all(d.code != "S000" for d in loaded.diagnostics)
+    assert all(d.line >= 1 and d.col >= 1 for d in loaded.diagnostics)
     assert loaded.scenario is None or not any(d.is_error for d in loaded.diagnostics)
 
 
