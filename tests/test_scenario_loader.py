@@ -197,6 +197,14 @@ def test_alias_bomb_is_refused() -> None:
     assert d.line < len(lines)
 
 
+def test_too_many_values_without_aliases_is_not_blamed_on_aliases() -> None:
+    text = "".join(f"k{i}: {i}\n" for i in range(60_000))  # 0.8 MB: under the size limit
+    d = only(text)
+    assert d.code == "S007" and "alias" not in d.message
+    assert "more than 100,000 values" in d.message and "is this really a scenario" in d.message
+    assert d.line == 50_000  # where the count crossed the limit
+
+
 def test_a_few_aliases_are_fine() -> None:
     text = minimal().replace(
         "  - Lead with the customer impact, in numbers.",

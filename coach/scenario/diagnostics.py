@@ -42,7 +42,9 @@ CODES: dict[str, Code] = {
         Code("S004", "not-text", "error", "The file is binary, another format, or not UTF-8."),
         Code("S005", "empty-file", "error", "The file has no content."),
         Code("S006", "yaml-syntax", "error", "The file is not valid YAML."),
-        Code("S007", "yaml-limit", "error", "Aliases expand too far or nesting is too deep."),
+        Code(
+            "S007", "yaml-limit", "error", "Too many values (aliases expand), or nesting too deep."
+        ),
         Code("S008", "not-a-mapping", "error", "The top level is not a scenario's mapping."),
         Code("S009", "duplicate-key", "error", "A key appears twice in one mapping."),
         Code("S010", "yaml-tag", "error", "An explicit YAML tag that scenarios do not use."),

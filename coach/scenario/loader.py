@@ -404,6 +404,8 @@ class _Composer:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.stack: list[_Frame] = []
         self.total = 0
+        #: Whether an alias was used: a limit reached with none is a huge file.
+        self.aliased = False
         self.root: Any = None
         self.documents = 0
 
@@ -584,12 +586,17 @@ class _Composer:
             raise _Stop
 
     def too_many(self, pos: tuple[int, int]) -> None:
-        self.report(
-            pos,
-            "S007",
-            f"the data expands to more than {MAX_NODES:,} values (each use of an "
-            "alias counts its whole anchor); use fewer or smaller aliases",
-        )
+        if self.aliased:
+            message = (
+                f"the data expands to more than {MAX_NODES:,} values (each use of an "
+                "alias counts its whole anchor); use fewer or smaller aliases"
+            )
+        else:
+            message = (
+                f"the file holds more than {MAX_NODES:,} values; a {self.kind} has a few "
+                f"thousand (is this really a {self.kind} file?)"
+            )
+        self.report(pos, "S007", message)
         raise _Stop
 
     def key(
@@ -747,6 +754,7 @@ class _Composer:
         else:
             value, size = found
         self.total += size
+        self.aliased = True
         if self.total > MAX_NODES:
             self.too_many(pos)
         stack = self.stack
