@@ -113,6 +113,27 @@ def test_units_are_forgiving_about_case_and_plurals() -> None:
     assert brief.eta is not None and brief.eta.text == "1 hour"
 
 
+def test_short_time_units_are_understood() -> None:
+    brief = load_brief_text("eta: {value: 4, high: 6, unit: hrs}\n")
+    assert brief.eta is not None and brief.eta.text == "4–6 hours" and brief.eta.hours == (4, 6)
+    brief = load_brief_text("eta: {value: 30, unit: Mins}\n")
+    assert brief.eta is not None and brief.eta.text == "30 minutes"
+
+
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan", ".NaN"])
+def test_infinite_and_nan_numbers_are_errors_with_lines(number: str) -> None:
+    # YAML reads these as floats; before this check an infinite figure loaded and
+    # crashed `coach run --brief` (int(inf) when writing "2,300 users").
+    found = problems(
+        f"impact:\n  - {{value: 1, high: {number}, unit: users}}\n"
+        f"eta: {{value: {number}, unit: hours}}\n"
+    )
+    assert len(found) == 2
+    assert found[0].startswith("b.yaml:2:22: S105 impact[0].high: ")
+    assert found[1].startswith("b.yaml:3:14: S105 eta.value: ")
+    assert all("is not a usable number; write a plain number such as 2300" in f for f in found)
+
+
 def test_clock_estimates() -> None:
     brief = load_brief_text('eta: {by: "4 pm"}\n')
     assert brief.eta is not None and brief.eta.minutes == 16 * 60 and brief.eta.text == "by 4 pm"

@@ -8,6 +8,7 @@ line number (:mod:`coach.brief.loader`).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal
 
@@ -34,6 +35,16 @@ def _unknown(what: str, value: str, choices: list[str] | tuple[str, ...]) -> Val
     return ValueError(f"unknown {what} '{value}'{hint} (use one of: {', '.join(choices)})")
 
 
+def _finite(value: object) -> object:
+    # YAML reads .inf and .nan as numbers; no figure or estimate can be either.
+    # (Before the range checks, which would call NaN "out of range".)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(
+            f"{value} is not a usable number; write a plain number such as 2300 or 4.5"
+        )
+    return value
+
+
 def number_text(value: float) -> str:
     """2300 -> "2,300"; 1.5 -> "1.5"; 12.0 -> "12"."""
     if value == int(value):
@@ -57,6 +68,8 @@ class Figure(_Strict):
     what: Text | None = Field(
         default=None, description="What it counts, e.g. 'customers who could not sign in'."
     )
+
+    _finite_numbers = field_validator("value", "high", mode="before")(_finite)
 
     @field_validator("unit")
     @classmethod
@@ -127,6 +140,8 @@ class Estimate(_Strict):
     unit: str | None = Field(default=None, description="minutes, hours, days or weeks")
     by: str | None = Field(default=None, description='A clock time today, e.g. "16:00".')
 
+    _finite_numbers = field_validator("value", "high", mode="before")(_finite)
+
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, unit: str | None) -> str | None:
@@ -139,6 +154,8 @@ class Estimate(_Strict):
                 return lowered
             if lowered + "s" in names:
                 return lowered + "s"
+            if lowered in units.time_unit_aliases():
+                return units.time_unit_aliases()[lowered]
             raise _unknown("time unit", unit, names)
         return unit
 

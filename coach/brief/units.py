@@ -47,3 +47,8 @@ def currency_symbols() -> dict[str, str]:
 @functools.cache
 def time_units() -> dict[str, float]:
     return {name: float(hours) for name, hours in _data()["time_units"].items()}
+
+
+@functools.cache
+def time_unit_aliases() -> dict[str, str]:
+    return {str(k): str(v) for k, v in (_data().get("time_unit_aliases") or {}).items()}
