@@ -172,6 +172,46 @@ def test_syntax_error_has_position() -> None:
     assert d.message.startswith("YAML syntax:")
 
 
+@pytest.mark.parametrize(
+    ("line", "advice"),
+    [
+        ("summary: Note: the fix is out", "a value holding ': ' must be quoted"),
+        ("summary: {system} broke", "a value that starts with a quote, { or [ must end with it"),
+        ("title: 'It's down'", "'' is an apostrophe inside '...'"),
+        ("summary: `deploy` failed", "quote a value that starts with ` or @"),
+        ("title Checkout errors", "a key needs ':' after it"),
+        ("summary: - it broke", "quote a value that starts with '- '"),
+        ('title: "Checkout errors', "a value that starts with a quote, { or [ must end with it"),
+        ("title: [Checkout errors", "a bracket or brace is never closed"),
+    ],
+)
+def test_common_syntax_errors_say_what_to_do(line: str, advice: str) -> None:
+    """libyaml names its own state ("did not find expected key"); the message
+    adds what the author most likely has to change."""
+    key = line.split(":")[0].split()[0]
+    text = "".join(
+        line + "\n" if old.startswith(key + ":") else old for old in minimal().splitlines(True)
+    )
+    d = only(text)
+    assert d.code == "S006" and advice in d.message, d.message
+
+
+def test_a_quote_left_open_at_the_end() -> None:
+    d = only(minimal() + 'triggers: "unfinished\n')
+    assert d.code == "S006" and "a quote or bracket is never closed" in d.message
+
+
+def test_another_format_is_not_yaml() -> None:
+    d = only("[section]\nkey = value\n")
+    assert d.code == "S006" and "does not look like YAML" in d.message
+
+
+def test_text_with_a_colon_read_as_a_mapping() -> None:
+    text = minimal().replace("  - Lead with the customer impact", "  - Lead: the customer impact")
+    d = only(text)
+    assert d.code == "S103" and d.message.endswith("text that holds ': ' must be quoted")
+
+
 def test_tab_indentation_is_explained() -> None:
     d = only("id: x\nceo:\n\tname: y\n")
     assert d.code == "S006" and "tab" in d.message

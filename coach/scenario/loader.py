@@ -551,10 +551,12 @@ class _Composer:
         mark = error.problem_mark or error.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
+        hint = next((h for start, h in _SYNTAX_HINTS if problem.startswith(start)), "")
         if mark and _tab_near(self.text, mark.line, mark.column):
             problem = "a tab character in the indentation; YAML indents with spaces only"
+            hint = ""
         context = f" ({error.context})" if error.context else ""
-        self.report(pos, "S006", _one_line(f"YAML syntax: {problem}{context}"))
+        self.report(pos, "S006", _one_line(f"YAML syntax: {problem}{context}{hint}"))
 
     def reader_error(self, error: yaml.reader.ReaderError) -> None:
         """A character YAML does not allow (a control character, say). libyaml
@@ -768,6 +770,39 @@ class _Composer:
                 self.report(pos, "S103", "a key must be plain text")
             return
         self.attach(value, pos, size)
+
+
+#: What to do about libyaml's commonest complaints, which name the parser's
+#: state rather than the author's mistake.
+_SYNTAX_HINTS: Final = (
+    (
+        "mapping values are not allowed",
+        "; a value holding ': ' must be quoted, or this line is indented too far",
+    ),
+    (
+        "did not find expected key",
+        "; check the indentation and quotes here and above: a value that starts with a "
+        "quote, { or [ must end with it ('' is an apostrophe inside '...')",
+    ),
+    (
+        "could not find expected ':'",
+        "; a key needs ':' after it, and text over several lines needs quotes or '>-'",
+    ),
+    (
+        "found character that cannot start any token",
+        "; quote a value that starts with ` or @",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "; quote a value that starts with '- ', or start the list on the next line",
+    ),
+    (
+        "did not find expected <document start>",
+        "; this does not look like YAML (is it another format?)",
+    ),
+    ("found unexpected end of stream", "; a quote or bracket is never closed"),
+    ("did not find expected ',' or", "; a bracket or brace is never closed"),
+)
 
 
 def _tab_near(text: str, line: int, column: int) -> bool:
@@ -1072,6 +1107,8 @@ def _wrong_type(
     hint = ""
     if kind == "list_type" and isinstance(value, str):
         hint = "; write each item on its own line, starting with '- '"
+    elif kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        hint = "; text that holds ': ' must be quoted"
     return make("S103", f"expected {expected}, found {_describe(value)}{hint}")
 
 
