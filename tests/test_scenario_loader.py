@@ -379,3 +379,4 @@ def test_missing_keys_of_one_mapping_are_one_line() -> None:
     d = only("id: x\ntitle: y\nversion: 1\n")
     assert d.code == "S102"
     assert d.message.startswith("missing required keys 'role', 'difficulty', 'summary'")
+    assert d.message.endswith("; add them")

@@ -923,7 +923,10 @@ def _validate(
             where = _label(parent, data)
             names = ", ".join(_q(k) for k in keys)
             plural = "s" if len(keys) > 1 else ""
-            message = f"{where + ': ' if where else ''}missing required key{plural} {names}"
+            message = (
+                f"{where + ': ' if where else ''}missing required key{plural} {names}; "
+                f"add {'them' if plural else 'it'}"
+            )
             found[(line, col, "S102", message)] = Diagnostic.make(file, line, col, "S102", message)
         return None, sorted(found.values(), key=lambda d: (d.line, d.col, d.code))
 
