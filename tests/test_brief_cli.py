@@ -112,10 +112,52 @@ def test_check_takes_a_path_and_suggests_names(
     assert code == 1
     assert err.strip() == (
         f"coach: no brief named 'paymnts' in {data_dir / 'briefs'}; did you mean 'payments'? "
-        "(`coach brief list` shows them)"
+        "`coach brief list` shows them"
     )
     code, _, err = run(capsys, "brief", "check", "missing.yaml")
     assert code == 1 and err.strip() == "coach: no brief file missing.yaml; check the path"
+
+
+@pytest.mark.parametrize("command", [("brief", "check"), ("followup",), ("rehearse", "--brief")])
+def test_bad_brief_arguments_are_one_clear_line(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: tuple[str, ...],
+) -> None:
+    if command == ("followup",):
+        command = ("run", "--answers", str(PAYMENTS), "--brief")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"system: caf\xe9\n")
+    cases = {
+        str(
+            folder
+        ): f"coach: {folder} is a directory; give a brief file (NAME.yaml) or a brief name",
+        str(latin): f"coach: {latin}:1:12: S004 is not UTF-8 text (byte 0xe9 cannot be decoded); "
+        "save it as UTF-8",
+        "": "coach: no brief given; name one (`coach brief list` shows them) or a file",
+        "nope": f"coach: no brief named 'nope' in {data_dir / 'briefs'}; there are none yet: "
+        "`coach brief new` or `coach brief template --save NAME`",
+    }
+    for arg, expected in cases.items():
+        code, _, err = run(capsys, *command, arg)
+        # One line, or for `brief check` of a broken file its errors and a summary line.
+        lines = [line.removeprefix("coach: ") for line in err.strip().splitlines()]
+        assert code == 1 and expected.removeprefix("coach: ") in lines, arg
+        assert len(err.strip().splitlines()) <= 2 and "Traceback" not in err
+
+
+def test_a_stored_name_wins_over_a_directory_of_that_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(data_dir, "payments", PAYMENTS.read_text(encoding="utf-8"))
+    monkeypatch.chdir(data_dir)
+    (data_dir / "payments").mkdir()
+    code, out, _ = run(capsys, "brief", "check", "payments")
+    assert code == 0 and out.startswith("Brief payments: ready for 13 of 13")
 
 
 def test_rehearse_with_a_brief_checks_it_before_the_app_starts(

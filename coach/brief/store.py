@@ -122,21 +122,29 @@ class BriefStore:
 
     def resolve(self, name_or_path: str) -> tuple[str, Path]:
         """(name, path) of a stored brief by name, or of a brief file by path."""
-        if looks_like_path(name_or_path) or Path(name_or_path).is_file():
-            path = Path(name_or_path).expanduser()
-            if not path.is_file():
-                raise CoachError(f"no brief file {name_or_path}; check the path")
-            return path.stem, path
-        for path in self.files():
-            if path.stem == name_or_path:
-                return path.stem, path
+        if not name_or_path.strip():
+            raise CoachError("no brief given; name one (`coach brief list` shows them) or a file")
+        if not looks_like_path(name_or_path):
+            # A stored brief's name wins over a file or directory of that name here.
+            for path in self.files():
+                if path.stem == name_or_path:
+                    return path.stem, path
+        given = Path(name_or_path).expanduser()
+        if given.is_dir():
+            raise CoachError(
+                f"{name_or_path} is a directory; give a brief file (NAME.yaml) or a brief name"
+            )
+        if given.is_file():
+            return given.stem, given
+        if looks_like_path(name_or_path):
+            raise CoachError(f"no brief file {name_or_path}; check the path")
         names = self.names()
         close = closest(name_or_path, names)
         hint = f"did you mean {close!r}? " if close else ""
         if names:
-            listing = "(`coach brief list` shows them)"
+            listing = "`coach brief list` shows them"
         else:
-            listing = "(there are none yet: `coach brief new` or `coach brief template`)"
+            listing = "there are none yet: `coach brief new` or `coach brief template --save NAME`"
         raise CoachError(f"no brief named {name_or_path!r} in {self.directory}; {hint}{listing}")
 
     def load(self, name_or_path: str) -> tuple[str, Brief]:

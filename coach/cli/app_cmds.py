@@ -86,7 +86,7 @@ def run_home(args: argparse.Namespace) -> int:
 
 
 def rehearse(args: argparse.Namespace) -> int:
-    if not args.scenario and not args.resume and not args.brief:
+    if not args.scenario and not args.resume and args.brief is None:
         raise CoachError(
             "name a scenario (`coach rehearse SCENARIO_ID`; `coach list` shows them), "
             "a brief (`coach rehearse --brief NAME`) or a session to resume "
@@ -94,7 +94,7 @@ def rehearse(args: argparse.Namespace) -> int:
         )
     if args.scenario and args.resume:
         raise CoachError("give a scenario id or --resume ID, not both")
-    if args.brief and args.resume:
+    if args.brief is not None and args.resume:
         raise CoachError("a resumed session keeps the brief it began with; drop --brief")
     from coach.tui.app import CoachApp
 
@@ -111,7 +111,7 @@ def rehearse(args: argparse.Namespace) -> int:
             )
         scenario = load_scenario(transcript.scenario_id, list(args.scenarios))
         app.start_session = (args.resume, app.resumed_session(scenario, transcript))
-    elif args.brief:
+    elif args.brief is not None:
         from coach.brief.choose import choose
 
         choice = choose(args.brief, args.scenario, list(args.scenarios), args.data_dir)

@@ -80,7 +80,7 @@ def run_command(args: argparse.Namespace) -> int:
     from coach.scenario.library import load_scenario
 
     brief, brief_name = None, None
-    if args.brief:
+    if args.brief is not None:
         from coach.brief.choose import choose
 
         choice = choose(args.brief, args.scenario, args.scenarios, args.data_dir)
