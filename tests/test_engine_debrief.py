@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from coach.engine.debrief import _improvement, element_advice, finding_advice
+import pytest
+from engine_fakes import fake_score
+
+from coach.engine.debrief import _improvement, build_debrief, element_advice, finding_advice
+from coach.engine.session import Session
 from coach.engine.transcript import Turn
+from coach.scenario.loader import load_text
 from coach.scoring.result import AnswerResult, Deduction, ElementResult
 from coach.scoring.scorer import score_answer
 
@@ -51,3 +56,28 @@ def test_every_deduction_kind_the_scorer_emits_has_advice() -> None:
                 known = element_advice() if kind == "missing" else finding_advice()
                 key = element if kind == "missing" else kind
                 assert key in known, d.code
+
+
+def test_placeholders_are_filled_in_every_text_the_debrief_shows() -> None:
+    """The ending's title and summary and a node's coaching, as well as the lines
+    the CEO says: the validator accepts {placeholders} in all of them."""
+    minimal = Path(__file__).parent / "fixtures" / "scenarios" / "minimal.yaml"
+    text = (
+        minimal.read_text(encoding="utf-8")
+        .replace("title: The CEO trusts the plan", "title: The CEO trusts the plan for {system}")
+        .replace("summary: You gave the numbers,", "summary: About {system}, you gave the numbers,")
+        .replace("    budget: 80\n", "    budget: 80\n    coaching: Lead with {impact}.\n", 1)
+    )
+    scenario = load_text(text, "placeholders.yaml")
+    session = Session.new(scenario, scorer=fake_score)
+    session.begin()
+    for answer in ("impact mitigation", "next_update prevention"):
+        session.answer(answer)
+    debrief = build_debrief(scenario, session.transcript)
+    assert debrief.ending_title == "The CEO trusts the plan for the checkout service"
+    assert debrief.ending_summary is not None
+    assert debrief.ending_summary.startswith("About the checkout service, you gave")
+    assert (
+        debrief.reviews[0].coaching
+        == "Lead with about 1,900 failed orders, roughly $60,000 of sales delayed."
+    )

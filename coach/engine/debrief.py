@@ -78,9 +78,10 @@ def build_debrief(
         title=scenario.title,
         status=transcript.status,
         ending_id=ending.id if ending else None,
-        ending_title=ending.title if ending else None,
+        # Placeholders work in every text the scenario shows (the validator checks them).
+        ending_title=fill(ending.title, facts) if ending else None,
         verdict=ending.verdict if ending else None,
-        ending_summary=ending.summary if ending else None,
+        ending_summary=fill(ending.summary, facts) if ending else None,
         scores=dict(transcript.scores),
         overall=transcript.overall,
         improvements=top_improvements(transcript.turns),
@@ -148,7 +149,7 @@ def _reviews(scenario: Scenario, transcript: Transcript, facts: dict[str, str]) 
                 question=fill(node.ceo, facts),
                 answers=[],
                 model_answer=fill(node.model_answer, facts),
-                coaching=node.coaching,
+                coaching=fill(node.coaching, facts) if node.coaching else None,
             )
         review.answers.append(index)
     return list(reviews.values())
