@@ -12,6 +12,7 @@ from tui_support import ManualClock, make_app, notices, scenario_dir, screen_tex
 from coach.engine.session import Session
 from coach.engine.states import State
 from coach.store import SessionStore
+from coach.tui.render import ELEMENT_STYLES, EVIDENCE_STYLE
 from coach.tui.screens.debrief import DebriefScreen
 from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.history import HistoryScreen
@@ -412,12 +413,26 @@ async def test_debrief_highlights_evidence_and_underlines_flags(tmp_path: Path) 
         styles = {str(span.style) for span in flagged.spans}  # type: ignore[union-attr]
         assert any("underline" in s for s in styles)
         evidence = second.render()
-        marked = [
-            evidence.plain[s.start : s.end]  # type: ignore[union-attr]
+        marked = {
+            evidence.plain[s.start : s.end]: str(s.style)  # type: ignore[union-attr]
             for s in evidence.spans  # type: ignore[union-attr]
-            if "$success-muted" in str(s.style)
-        ]
-        assert marked == ["impact", "mitigation"]
+        }
+        assert marked["mitigation"] == ELEMENT_STYLES["mitigation"]
+        assert marked["impact"] == EVIDENCE_STYLE
+        legend = str(screen.query_one("#legend", Static).render())
+        assert legend.startswith("Highlighted: figures · timeline · mitigation")
+        practise = str(screen.query_one("#practise-text", Static).render())
+        assert "across all answers" in practise
+
+
+async def test_debrief_names_what_the_ceo_gave_up_on_by_the_question(tmp_path: Path) -> None:
+    app = make_app(tmp_path, start=FIXTURE_ID)
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await play_to_debrief(pilot, ["impact mitigation", "impact", "impact"])
+        assert [g.node for g in screen.transcript.gaps] == ["q2"]
+        headline = str(screen.query_one("#headline", Static).render())
+        assert "The CEO gave up asking about: timeline, next update, asked in “When" in headline
+        assert "q2" not in headline
 
 
 async def test_debrief_retry_starts_again_and_export_writes_markdown(tmp_path: Path) -> None:

@@ -62,6 +62,46 @@ def export(
     return to_json(transcript)
 
 
+# -- naming a question in words --------------------------------------------------
+
+#: A CEO question quoted beside a gap or an improvement is cut to about this length.
+QUOTE_CHARS = 72
+
+
+def _short(text: str) -> str:
+    """One line of at most :data:`QUOTE_CHARS`, ending on a whole word."""
+    line = " ".join(strip_terminal(text).split())
+    if len(line) <= QUOTE_CHARS:
+        return line
+    cut = line[:QUOTE_CHARS]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:") + " …"
+
+
+def asked(transcript: Transcript, node: str) -> str | None:
+    """What the CEO asked at ``node``, shortened: node ids ("now", "q2") mean
+    nothing to a reader. ``None`` when the transcript has no line there."""
+    lines = [t for t in transcript.turns if t.speaker == "ceo" and t.node == node]
+    first = next((t for t in lines if t.kind == "question"), lines[0] if lines else None)
+    return None if first is None else _short(first.text)
+
+
+def gap_lines(transcript: Transcript) -> list[str]:
+    """Each point the CEO gave up asking about, with the question in words."""
+    out = []
+    for gap in transcript.gaps:
+        missing = ", ".join(name.replace("_", " ") for name in gap.missing)
+        question = asked(transcript, gap.node)
+        out.append(f"{missing}, asked in “{question}”" if question else f"{missing} ({gap.node})")
+    return out
+
+
+def improvement_where(transcript: Transcript, node: str, points: int) -> str:
+    """``−300 points across all answers; worst in your answer to “…”``."""
+    question = asked(transcript, node)
+    where = f"your answer to “{question}”" if question else f"the answer at {node}"
+    return f"−{points} points across all answers; worst in {where}"
+
+
 # -- the debrief, with or without the scenario ---------------------------------
 
 
@@ -211,14 +251,12 @@ def to_markdown(
         lines += ["## Practise next", ""]
         for i, imp in enumerate(debrief.improvements, 1):
             detail = f" — {_md_inline(imp.detail)}" if imp.detail else ""
-            lines.append(
-                f"{i}. **{_md_inline(imp.title)}**{detail} "
-                f"(answer at {_md_inline(imp.node)}, −{imp.points} points)"
-            )
+            where = improvement_where(t, imp.node, imp.points)
+            lines.append(f"{i}. **{_md_inline(imp.title)}**{detail} ({_md_inline(where)})")
         lines.append("")
-    if debrief.gaps:
+    if t.gaps:
         lines += ["## Gaps the CEO gave up on", ""]
-        lines += [f"- {_md_inline(g)}" for g in debrief.gaps]
+        lines += [f"- {_md_inline(g)}" for g in gap_lines(t)]
         lines.append("")
     if debrief.reviews:
         lines += ["## Your answers beside the model answers", ""]
@@ -374,14 +412,15 @@ def to_html(
         body.append("<h2>Practise next</h2><ol>")
         for imp in debrief.improvements:
             detail = f" — {_h(imp.detail)}" if imp.detail else ""
+            where = improvement_where(t, imp.node, imp.points)
             body.append(
                 f"<li><strong>{_h(imp.title)}</strong>{detail} "
-                f'<span class="muted">(answer at {_h(imp.node)}, −{imp.points} points)</span></li>'
+                f'<span class="muted">({_h(where)})</span></li>'
             )
         body.append("</ol>")
-    if debrief.gaps:
+    if t.gaps:
         body.append("<h2>Gaps the CEO gave up on</h2><ul>")
-        body += [f"<li>{_h(g)}</li>" for g in debrief.gaps]
+        body += [f"<li>{_h(g)}</li>" for g in gap_lines(t)]
         body.append("</ul>")
     if debrief.reviews:
         body.append("<h2>Your answers beside the model answers</h2>")

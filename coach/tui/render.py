@@ -20,8 +20,26 @@ if TYPE_CHECKING:
 SPEAKING_WPM = 150
 
 #: How each kind of evidence looks; theme variables keep light and dark readable.
-EVIDENCE_STYLE = "bold $text-success on $success-muted"
+#: Timeline and mitigation, what a CEO asks about first, each have their own
+#: colour; the other elements (impact, root cause, next update...) share one.
+EVIDENCE_STYLE = "$foreground on $panel"
+ELEMENT_STYLES = {
+    "timeline": "$text-primary on $primary-muted",
+    "mitigation": "$text-success on $success-muted",
+}
+#: Figures (counts, money, percentages, durations, times) are a solid chip on top
+#: of whatever evidence they sit in, so a number the CEO can repeat stands out
+#: (and never looks like a flag's underline, which shares the accent colour).
+FIGURE_STYLE = "bold $text-accent on $accent-muted"
 FLAG_STYLE = "underline $text-warning"
+#: The legend above the answers, in the order a CEO wants them.
+LEGEND = (
+    ("figures", FIGURE_STYLE),
+    ("timeline", ELEMENT_STYLES["timeline"]),
+    ("mitigation", ELEMENT_STYLES["mitigation"]),
+    ("other evidence", EVIDENCE_STYLE),
+    ("flags", FLAG_STYLE),
+)
 ELEMENT_LABELS = {
     "impact": "impact",
     "timeline": "timeline",
@@ -110,8 +128,19 @@ def score_line(label: str, score: int, width: int = 20) -> Content:
     )
 
 
+def legend() -> Content:
+    """``Highlighted: figures · timeline · mitigation · other evidence · flags``."""
+    parts: list[Content | str | tuple[str, str]] = [("Highlighted: ", "dim")]
+    for index, (label, style) in enumerate(LEGEND):
+        if index:
+            parts.append((" · ", "dim"))
+        parts.append((label, style))
+    return Content.assemble(*parts)
+
+
 def highlight_answer(text: str, result: AnswerResult | None) -> Content:
-    """The answer with each element's evidence highlighted and each flag underlined.
+    """The answer with each element's evidence highlighted (timeline and mitigation
+    in their own colours), figures in bold and each flag underlined.
 
     Spans index the answer as stored; stripping terminal escapes would shift them,
     so escapes are removed piecewise around the marks instead.
@@ -119,16 +148,21 @@ def highlight_answer(text: str, result: AnswerResult | None) -> Content:
     if result is None:
         return Content(strip_terminal(text))
     marks: list[tuple[int, int, str]] = []
-    for element in result.elements.values():
-        marks.extend((s.start, s.end, EVIDENCE_STYLE) for s in element.spans)
-    flag_marks = [(f.start, f.end, FLAG_STYLE) for f in result.flags if f.end > f.start]
+    for name, element in result.elements.items():
+        style = ELEMENT_STYLES.get(name, EVIDENCE_STYLE)
+        marks.extend((s.start, s.end, style) for s in element.spans)
+    # Layered on top: flags underline evidence, then figures go over both (a
+    # flag's colour over a figure's chip would hide the figure; its underline stays).
+    layers = [(f.start, f.end, FLAG_STYLE) for f in result.flags if f.end > f.start]
+    layers += [(q.start, q.end, FIGURE_STYLE) for q in result.quantities if q.end > q.start]
     pieces: list[tuple[str, str]] = []
     _cut(text, sorted(marks), pieces)
     content = Content.assemble(*pieces)
-    # Flags are underlined on top of the evidence: both may cover the same words.
     offsets = _offset_map(text)
-    for start, end, style in flag_marks:
-        content = content.stylize(style, offsets(start), offsets(end))
+    for start, end, style in layers:
+        start, end = max(0, start), min(end, len(text))
+        if end > start:
+            content = content.stylize(style, offsets(start), offsets(end))
     return content
 
 

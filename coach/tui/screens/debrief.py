@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from coach.errors import CoachError
 from coach.scoring.names import DIMENSIONS
+from coach.store.export import gap_lines
 from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 from coach.tui.render import (
@@ -27,6 +28,7 @@ from coach.tui.render import (
     dimension_label,
     element_label,
     highlight_answer,
+    legend,
     level_style,
     score_line,
 )
@@ -95,6 +97,7 @@ class DebriefScreen(Screen[None]):
                     yield Static("Practise next", classes="section-title")
                     yield Static(self._practise(), id="practise-text")
             yield Static("Your answers beside the model answers", classes="section-title")
+            yield Static(legend(), id="legend")
             for review in d.reviews:
                 with Vertical(classes="review"):
                     yield Static(
@@ -174,8 +177,9 @@ class DebriefScreen(Screen[None]):
             parts.append(
                 (f"No ending reached: the session was {d.status} before the CEO wrapped up.", "dim")
             )
-        if d.gaps:
-            parts.extend(["\n", ("The CEO gave up asking about: ", "bold"), "; ".join(d.gaps)])
+        gaps = gap_lines(self.transcript)
+        if gaps:
+            parts.extend(["\n", ("The CEO gave up asking about: ", "bold"), "; ".join(gaps)])
         return Content.assemble(*parts)
 
     def _scores(self) -> Content:
@@ -191,9 +195,12 @@ class DebriefScreen(Screen[None]):
             return Content.styled("Nothing cost points. Try a harder scenario.", "dim")
         lines: list[Content] = []
         for number, item in enumerate(items, 1):
+            # The points add up over every answer, so they are said to: a bare
+            # "−300" beside an overall score out of 100 reads as a mistake.
             parts: list[Content | str | tuple[str, str]] = [
                 (f"{number}. {item.title}", "bold"),
                 (f"  −{item.points}", "$text-error"),
+                (" across all answers", "dim"),
             ]
             if item.detail:
                 parts.extend(["\n   ", " ".join(item.detail.split())])
