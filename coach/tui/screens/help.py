@@ -24,28 +24,29 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 def _sections() -> list[tuple[str, list[BindingType]]]:
     # Imported here: the help lists the screens, the screens do not need the help.
     from coach.tui.app import CoachApp
+    from coach.tui.screens.brief import BriefFormScreen, BriefPickerScreen, FollowupScreen
+    from coach.tui.screens.corrupt import CorruptStoreScreen
     from coach.tui.screens.debrief import DebriefScreen
+    from coach.tui.screens.history import CompareScreen, HistoryScreen
     from coach.tui.screens.home import HomeScreen
     from coach.tui.screens.prep import PrepScreen
     from coach.tui.screens.rehearsal import RehearsalScreen
     from coach.tui.widgets import AnswerBox
 
-    sections: list[tuple[str, list[BindingType]]] = [
+    return [
         ("Everywhere", CoachApp.BINDINGS),
         ("Home", HomeScreen.BINDINGS),
         ("Prep", PrepScreen.BINDINGS),
         ("Rehearsal", [*RehearsalScreen.BINDINGS, *AnswerBox.BINDINGS]),
         ("Debrief", DebriefScreen.BINDINGS),
+        ("History", HistoryScreen.BINDINGS),
+        ("Compare two attempts", CompareScreen.BINDINGS),
+        ("Your incident: choose a brief", BriefPickerScreen.BINDINGS),
+        ("Your incident: the brief form", BriefFormScreen.BINDINGS),
+        ("The follow-up (Debrief f)", FollowupScreen.BINDINGS),
+        ("Damaged session database", CorruptStoreScreen.BINDINGS),
+        ("This help", HelpScreen.BINDINGS),
     ]
-    try:
-        from coach.tui.screens.history import HistoryScreen
-    except ImportError:
-        return sections
-    sections.append(("History", HistoryScreen.BINDINGS))
-    from coach.tui.screens.corrupt import CorruptStoreScreen
-
-    sections.append(("Damaged session database", CorruptStoreScreen.BINDINGS))
-    return sections
 
 
 def _describe(binding: BindingType) -> tuple[str, str] | None:
