@@ -11,17 +11,21 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from engine_fakes import fake_score
 
+from coach.engine.session import Session
 from coach.scenario import conditions as c
 from coach.scenario.library import discover
 from coach.scenario.model import Scenario
 from coach.scenario.schema import SCHEMA_FILE, schema_text
 from coach.scenario.validate import check_path
 from coach.scoring.names import SHIPPED_ROLES
+from coach.scoring.result import AnswerResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scenarios"
@@ -130,6 +134,35 @@ def test_the_pressure_lines_of_the_issue(path: Path) -> None:
     }
     assert any("Is that a guess?" in say for say in says["hedging"])
     assert any("I don't need a culprit, I need a plan" in say for say in says["blame"])
+
+
+def _empty_answer(text: str, **kwargs: Any) -> AnswerResult:
+    """An answer with nothing in it: no element, no flag, score 0."""
+    return fake_score("", **kwargs).model_copy(update={"score": 0})
+
+
+def _lines_on_leaving(scenario: Scenario, node_id: str, answer: str, empty: bool) -> list[str]:
+    """Start at ``node_id`` and give the same answer until the CEO moves on (or
+    the meeting ends); the CEO's reactions to the last answer."""
+    scorer = _empty_answer if empty else fake_score
+    session = Session.new(scenario.model_copy(update={"start": node_id}), scorer=scorer)
+    session.begin()
+    said: list[str] = []
+    while session.awaiting_answer and session.transcript.node == node_id:
+        said = [t.text for t in session.answer(answer) if t.kind == "reaction"]
+    return said
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_an_empty_answer_never_draws_the_praise_for_a_complete_one(path: Path) -> None:
+    """When the attempts at a node run out, its default branch is taken whatever
+    the answer: the line the CEO says then must not be the one a complete answer
+    earns there (praise belongs on a ``present:`` branch before the default)."""
+    scenario = _scenario(path)
+    for node in scenario.nodes:
+        complete = _lines_on_leaving(scenario, node.id, " ".join(node.expects) or "fine", False)
+        empty = _lines_on_leaving(scenario, node.id, "nothing", True)
+        assert not set(complete) & set(empty), f"{node.id}: {empty}"
 
 
 #: The role guides' file names in ``shared/seeds`` and the roles they are for.
