@@ -212,6 +212,12 @@ def test_the_checked_in_schema_is_what_coach_schema_prints() -> None:
     assert (SHIPPED / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
 
 
+def test_the_schema_is_a_valid_json_schema_of_its_draft() -> None:
+    schema = json.loads(schema_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
 @pytest.mark.parametrize(
     "path",
     [*FILES, ROOT / "tests" / "fixtures" / "scenarios" / "minimal.yaml"],
