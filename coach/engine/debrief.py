@@ -67,6 +67,12 @@ def finding_advice() -> dict[str, dict[str, str]]:
     return _advice()["findings"]
 
 
+def flag_advice() -> dict[str, dict[str, str]]:
+    """A short title per flag code: a flag's message quotes the answer ("18147 words
+    (about 7259 seconds spoken)..."), which reads as a finding, not as a title."""
+    return _advice()["flags"]
+
+
 def build_debrief(
     scenario: Scenario, transcript: Transcript, facts: dict[str, str] | None = None
 ) -> Debrief:
@@ -125,6 +131,17 @@ def _improvement(code: str, points: int, index: int, turns: list[Turn]) -> Impro
             points=points,
         )
     flag = next((f for f in turn.result.flags if f.code == code), None)
+    titled = flag_advice().get(code)
+    if flag is not None and titled is not None:
+        return Improvement(
+            title=titled["title"],
+            detail=" ".join(part for part in (flag.message, flag.suggestion) if part),
+            turn=index,
+            node=turn.node,
+            code=code,
+            points=points,
+            evidence=flag.evidence,
+        )
     return Improvement(
         title=flag.message if flag else code,
         detail=flag.suggestion if flag else "",

@@ -42,6 +42,19 @@ if TYPE_CHECKING:
 #: Show this much of a very long answer here; exports carry the whole text.
 ANSWER_PREVIEW_CHARS = 6_000
 
+#: A practise-next item quotes at most this much of the answer it points at (a
+#: "too long" flag's evidence is the whole answer, which may be 100 KB).
+EVIDENCE_QUOTE_CHARS = 160
+
+
+def _quote(text: str) -> str:
+    line = " ".join(text.split())
+    if len(line) <= EVIDENCE_QUOTE_CHARS:
+        return line
+    cut = line[:EVIDENCE_QUOTE_CHARS]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut) + " …"
+
+
 VERDICT_STYLE = {
     "excellent": "bold $text-success",
     "good": "bold $text-success",
@@ -205,7 +218,8 @@ class DebriefScreen(Screen[None]):
             if item.detail:
                 parts.extend(["\n   ", " ".join(item.detail.split())])
             if item.evidence:
-                parts.extend(["\n   ", ("“" + strip_terminal(item.evidence) + "”", "italic dim")])
+                quote = _quote(strip_terminal(item.evidence))
+                parts.extend(["\n   ", ("“" + quote + "”", "italic dim")])
             lines.append(Content.assemble(*parts))
         return Content("\n").join(lines)
 
