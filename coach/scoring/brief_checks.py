@@ -9,14 +9,17 @@ this module raises two flags:
   figure of the same unit ("23,000 users" when the brief says 2,300), or a time
   outside the brief's estimate ("by tonight" when the brief says 4–6 hours). A
   correction in the same sentence, up to a semicolon ("now 3,100, up from
-  2,300"), clears it, as in the scorer's own ``inconsistent`` check. Times
-  about something else (when the cause will be confirmed, the next update) are
-  left alone.
+  2,300"), clears it, as in the scorer's own ``inconsistent`` check. A count that
+  is a part of the affected group ("two of our biggest customers") contradicts
+  only by exceeding the brief's figure. Times about something else (when the
+  cause will be confirmed, the next update, a workaround) are left alone, and so
+  are all of an answer's times when one of them agrees with the brief's estimate
+  (the others are other steps).
 * ``overclaimed_cause``: a cause stated with certainty (or with no hedge in
-  its sentence or the ones beside it) while the brief marks it as suspected or
-  unknown. A sentence states the cause when the scorer finds the ``root_cause``
-  element in it, or when it names the brief's cause (two of its words) next to a
-  cause word or a claim of certainty.
+  its sentence, nor in a sentence beside it that is about the cause) while the
+  brief marks it as suspected or unknown. A sentence states the cause when the
+  scorer finds the ``root_cause`` element in it, or when it names the brief's
+  cause (two of its words) next to a cause word or a claim of certainty.
 
 :func:`apply_brief_checks` adds the flags to a scored answer with the points the
 scorer's ``weights.yaml`` sets for them, so the answer's dimensions and score say
@@ -102,6 +105,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "certain": _regex(spec["overclaimed_cause"]["certain"]),
         "cause_word": _regex(spec["overclaimed_cause"]["cause_words"]),
         "named": _regex(spec["contradiction"]["named_windows"]),
+        "subset": _regex(spec["contradiction"]["subset_markers"]),
+        "refers": _regex(spec["overclaimed_cause"]["neighbour_refers"]),
     }
 
 
@@ -135,9 +140,12 @@ def _fill(template: str, fields: Mapping[str, str]) -> str:
 # -- contradiction ------------------------------------------------------------------
 
 
-def _figure_conflict(q: Quantity, figures: Sequence[BriefFigure], tol: float) -> BriefFigure | None:
+def _figure_conflict(
+    q: Quantity, figures: Sequence[BriefFigure], tol: float, part: bool = False
+) -> BriefFigure | None:
     """The brief figure ``q`` contradicts, or ``None`` if it agrees with one (or
-    the brief has no figure of its unit)."""
+    the brief has no figure of its unit). A ``part`` of the affected group agrees
+    with any figure it does not exceed."""
     if q.kind == "count":
         same = [f for f in figures if f.kind == "count" and q.unit in f.nouns]
     elif q.kind == "money":
@@ -150,7 +158,8 @@ def _figure_conflict(q: Quantity, figures: Sequence[BriefFigure], tol: float) ->
         return None
     low, high = q.value, q.high if q.high is not None else q.value
     for figure in same:
-        if high >= figure.low * (1 - tol) and low <= figure.high * (1 + tol):
+        floor = 0.0 if part else figure.low * (1 - tol)
+        if high >= floor and low <= figure.high * (1 + tol):
             return None
     # The nearest one is the one the speaker most likely meant.
     return min(same, key=lambda f: abs(_log_ratio(low, f.low)))
@@ -162,17 +171,67 @@ def _log_ratio(a: float, b: float) -> float:
     return math.log(max(a, 1e-9) / max(b, 1e-9))
 
 
-def _time_conflict(low_text: str, q: Quantity, eta: BriefEta) -> bool:
-    spec = _spec()["contradiction"]
-    c_start, c_end = _bounds(low_text, q.start, _CLAUSE_END)
-    if _patterns()["not_eta"].search(low_text, c_start, max(c_end, q.end)):
+#: "of our biggest customers": "of", a determiner and up to five words.
+_OF_GROUP = re.compile(r"\s*of\s+(?:our|the|their|your|its)(?:\s+[a-z][a-z'’\-]*){1,5}")
+
+
+def _is_part(low_text: str, q: Quantity, quantities: Sequence[Quantity]) -> bool:
+    """Whether count ``q`` is a part of the affected group, not a total (see
+    ``subset_markers`` in data/brief_checks.yaml)."""
+    if q.kind != "count":
         return False
+    s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
+    # A marker before the count ("including 12 merchants"), not after it ("230 users,
+    # including 12 merchants" leaves 230 a total).
+    if _patterns()["subset"].search(low_text, s_start, q.start):
+        return True
+    if any(
+        o is not q
+        and o.kind == "count"
+        and o.unit == q.unit
+        and o.value > q.value
+        and s_start <= o.start < s_end
+        for o in quantities
+    ):
+        return True
+    after = re.match(
+        r"\s+(?:of|out\s+of)\s+(?:them|those|these|whom|which|the\s+[0-9])", low_text[q.end : s_end]
+    )
+    if after:
+        return True
+    group = _OF_GROUP.match(low_text[q.end : s_end])
+    if group is None:
+        return False
+    # The words between "of our" and the counted noun qualify the group.
+    words = group.group(0).split()[2:]
+    nouns = {q.unit, q.unit + "s", q.unit + "es", "people", "person"}
+    if q.unit.endswith("y"):
+        nouns.add(q.unit[:-1] + "ies")
+    for index, word in enumerate(words):
+        if word in nouns:
+            neutral = set(_spec()["contradiction"]["neutral_qualifiers"])
+            return any(w not in neutral for w in words[:index])
+    return False
+
+
+def _not_eta(low_text: str, q: Quantity) -> bool:
+    """Whether time ``q`` is about something other than the fix (``not_eta``)."""
+    c_start, c_end = _bounds(low_text, q.start, _CLAUSE_END)
+    return _patterns()["not_eta"].search(low_text, c_start, max(c_end, q.end)) is not None
+
+
+def _time_verdict(low_text: str, q: Quantity, eta: BriefEta) -> bool | None:
+    """Whether time ``q`` contradicts the brief's estimate (``True``), agrees with it
+    (``False``), or cannot be compared with it or is about something else (``None``)."""
+    spec = _spec()["contradiction"]
+    if _not_eta(low_text, q):
+        return None
     if q.unit == "clock":
         if eta.minutes is None:
-            return False
+            return None
         return abs(q.value - eta.minutes) > float(spec["clock_minutes"])
     if eta.hours is None:
-        return False
+        return None
     tol = float(spec["time_tolerance"])
     brief_low, brief_high = eta.hours[0] * (1 - tol), eta.hours[1] * (1 + tol)
     if q.kind == "duration":
@@ -198,16 +257,22 @@ def _contradictions(
     spec = _spec()["contradiction"]
     tol = float(spec["tolerance"])
     out: list[Flag] = []
+    times = [q for q in result.quantities if q.kind in ("duration", "deadline")]
+    # An answer that gives the brief's estimate somewhere ("the full fix in 4 to 6
+    # hours") means its other times are other steps ("a workaround in 30 minutes").
+    eta = facts.eta
+    eta_given = eta is not None and any(_time_verdict(low_text, q, eta) is False for q in times)
     for q in result.quantities:
         s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
         if _patterns()["correction"].search(low_text, s_start, s_end):
             continue
         if q.kind in ("duration", "deadline"):
-            if facts.eta is None or not _time_conflict(low_text, q, facts.eta):
+            if eta is None or eta_given or not _time_verdict(low_text, q, eta):
                 continue
-            brief, kind = facts.eta.text, "time"
+            brief, kind = eta.text, "time"
         else:
-            figure = _figure_conflict(q, facts.figures, tol)
+            part = _is_part(low_text, q, result.quantities)
+            figure = _figure_conflict(q, facts.figures, tol, part)
             if figure is None:
                 continue
             brief, kind = figure.text, "figure"
@@ -263,6 +328,35 @@ def _states_cause(
     )
 
 
+def _hedged(
+    low_text: str,
+    sentences: Sequence[tuple[int, int]],
+    i: int,
+    spans: Sequence[tuple[int, int]],
+    facts: BriefFacts,
+) -> bool:
+    """Whether sentence ``i``'s cause is hedged: in the sentence itself, or in the
+    one before or after when that one is about the cause (``neighbour_refers``)."""
+    patterns = _patterns()
+    lo, hi = sentences[i]
+    if patterns["tentative"].search(low_text, lo, hi):
+        return True
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(sentences):
+            continue
+        n_lo, n_hi = sentences[j]
+        if not patterns["tentative"].search(low_text, n_lo, n_hi):
+            continue
+        named = set(_WORD.findall(low_text[n_lo:n_hi])) & facts.cause_terms
+        if (
+            patterns["refers"].search(low_text, n_lo, n_hi)
+            or len(named) >= 2
+            or _states_cause(low_text, n_lo, n_hi, spans, facts)
+        ):
+            return True
+    return False
+
+
 def _overclaimed(text: str, low_text: str, result: AnswerResult, facts: BriefFacts) -> list[Flag]:
     if facts.cause_status not in ("suspected", "unknown"):
         return []
@@ -276,9 +370,7 @@ def _overclaimed(text: str, low_text: str, result: AnswerResult, facts: BriefFac
         if not _states_cause(low_text, lo, hi, spans, facts):
             continue
         certain = patterns["certain"].search(low_text, lo, hi)
-        near_lo = sentences[max(0, i - 1)][0]
-        near_hi = sentences[min(len(sentences) - 1, i + 1)][1]
-        if certain is None and patterns["tentative"].search(low_text, near_lo, near_hi):
+        if certain is None and _hedged(low_text, sentences, i, spans, facts):
             continue
         start, end = (certain.start(), certain.end()) if certain else (lo, hi)
         while start < end and text[start].isspace():
