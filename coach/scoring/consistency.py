@@ -25,6 +25,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from typing import Literal
 
 from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef
 from coach.scoring.lexicon import Hit
@@ -34,8 +35,8 @@ from coach.scoring.text import Doc
 
 _SINGULAR_EXCEPTIONS = frozenset({"series", "status", "news"})
 
-#: Categories naming what money is (data/style.yaml, rule inconsistent-figures).
-#: Money stolen or drained is the loss, so both name the same figure.
+#: The members of the category groups in data/style.yaml (rule inconsistent-figures):
+#: what money is (money stolen or drained is the loss, so both name the same figure),
 _MONEY_ROLES = (
     "money_loss",
     "money_overcharge",
@@ -44,11 +45,16 @@ _MONEY_ROLES = (
     "money_cost",
     "money_risk",
 )
-#: Qualifiers of money that make a different figure of the same kind.
+#: net or gross (a different figure of the same kind of money),
 _MONEY_QUALIFIERS = ("money_net", "money_gross")
-#: Which event a forward time is for; "" (unnamed) is taken to be the fix.
+#: and which event a forward time is for ("" when unnamed, taken to be the fix).
 _ETA_EVENTS = ("eta_fix", "eta_recovery", "eta_cleanup", "eta_notify", "eta_safeguard")
 _FIX_LIKE = frozenset({"", "fix", "recovery"})
+_FIGURE_KINDS: dict[str, Literal["count", "money", "percent"]] = {
+    "count": "count",
+    "money": "money",
+    "percent": "percent",
+}
 
 _RATE_AFTER = re.compile(
     r"\s*(?:(?:a|an|per|each|every)\s+|/\s*)(?:hour|hr|h|day|minute|min|week|month|year|second"
@@ -71,10 +77,34 @@ def _generic() -> frozenset[str]:
     return frozenset(str(w) for w in spec("inconsistent")["generic_qualifiers"])
 
 
+def _nearest(
+    doc: Doc, group: str, members: Sequence[str], lo: int, start: int, end: int, hi: int
+) -> str:
+    """Which of ``members`` a hit of ``group`` (a category group in data/style.yaml)
+    names, for the hit nearest to ``[start, end)`` within ``[lo, hi)``; "" if none."""
+    if not doc.hits_of(group):
+        return ""
+    best: tuple[int, Hit] | None = None
+    for hit in doc.in_range(group, lo, hi):
+        if hit.start < start:
+            distance = start - hit.end
+        elif hit.start >= end:
+            distance = hit.start - end
+        else:
+            continue
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, hit)
+    if best is None:
+        return ""
+    return next((m for m in members if m in best[1].cats), "")
+
+
 def quantities(a: Analysis) -> list[Quantity]:
     """The impact figures and timeline estimates an answer states, with their referents."""
     doc = a.doc
     out: list[Quantity] = []
+    if not a.entities and not a.forward["timeline"]:
+        return out
     impact_spans = sorted(a.elements["impact"].spans)
     starts = [s for s, _ in impact_spans]
     for ent in a.entities:
@@ -107,7 +137,7 @@ def quantities(a: Analysis) -> list[Quantity]:
             noun is not None and _RATE_AFTER.match(doc.low, noun.end)
         ):
             referent = _join(referent, "rate")
-        kind = "count" if ent.kind == "count" else ent.kind
+        kind = _FIGURE_KINDS[ent.kind]
         out.append(
             Quantity(
                 kind=kind,
@@ -168,7 +198,7 @@ def quantities(a: Analysis) -> list[Quantity]:
 
 
 def _join(*parts: str) -> str:
-    return "|".join(p for p in parts if p)
+    return "|".join([p for p in parts if p])
 
 
 def _count_referent(doc: Doc, start: int, end: int, noun: Hit | None) -> str:
@@ -186,13 +216,13 @@ def _count_referent(doc: Doc, start: int, end: int, noun: Hit | None) -> str:
         place = _PLACE_AFTER.match(doc.text, noun.end)
         if place is not None:
             parts.append("in:" + place.group(1).lower())
-    cs = doc.clause_start(start)
-    ce = doc.clause_end(end)
-    if doc.any_in("subset_marker", end, min(ce + 1, end + 24)) or doc.any_in(
-        "subset_marker", max(cs, start - 24), start
+    if doc.hits_of("subset_marker") and doc.any_in(
+        "subset_marker",
+        max(doc.clause_start(start), start - 24),
+        min(doc.clause_end(end) + 1, end + 24),
     ):
         parts.append("subset")
-    return _join(*sorted(set(parts)))
+    return "|".join(sorted(set(parts))) if parts else ""
 
 
 def _money_referent(doc: Doc, start: int, end: int) -> str:
@@ -201,46 +231,29 @@ def _money_referent(doc: Doc, start: int, end: int) -> str:
     cs = doc.clause_start(start)
     ce = doc.clause_end(end)
     lo, hi = max(cs, start - 48), min(ce + 1, end + 32)
-    best: tuple[int, str] | None = None
-    for cat in _MONEY_ROLES:
-        before = doc.last_before(cat, lo, start)
-        after = doc.first_after(cat, end, hi)
-        for hit in (before, after):
-            if hit is None:
-                continue
-            distance = start - hit.end if hit.start < start else hit.start - end
-            if best is None or distance < best[0]:
-                best = (distance, cat.removeprefix("money_"))
-    parts = [best[1]] if best is not None else []
-    s_start = doc.sentence_span(start)[0]
-    for cat in _MONEY_QUALIFIERS:
-        if doc.any_in(cat, s_start, hi):
-            parts.append(cat.removeprefix("money_"))
+    role = _nearest(doc, "money_role", _MONEY_ROLES, lo, start, end, hi)
+    parts = [role.removeprefix("money_")] if role else []
+    if doc.hits_of("money_qualifier"):
+        s_start = doc.sentence_span(start)[0]
+        for hit in doc.in_range("money_qualifier", max(s_start, start - 60), hi):
+            parts += [c.removeprefix("money_") for c in _MONEY_QUALIFIERS if c in hit.cats]
+        parts[1:] = sorted(set(parts[1:]))
     return _join(*parts)
 
 
 def _hypothetical(doc: Doc, start: int) -> bool:
     """A projection or hypothetical ("unfixed, we'd lose ...", "could reach 5,000"); a
     plain future ("we'll email all 2,300 customers") states the figure as a fact."""
-    s_start = doc.sentence_span(start)[0]
-    return doc.any_in("hypothetical_marker", s_start, start)
+    if not doc.hits_of("hypothetical_marker"):
+        return False
+    return doc.any_in("hypothetical_marker", doc.sentence_span(start)[0], start)
 
 
 def _eta_event(doc: Doc, start: int, t: TimeRef) -> str:
     """Which event a forward time is for: the nearest event word in its sentence part."""
-    lo = doc.segment_start(start)
-    hi = doc.segment_end(t.end)
-    best: tuple[int, str] | None = None
-    for cat in _ETA_EVENTS:
-        before = doc.last_before(cat, lo, start)
-        after = doc.first_after(cat, t.end, hi)
-        for hit in (before, after):
-            if hit is None:
-                continue
-            distance = start - hit.end if hit.start < start else hit.start - t.end
-            if best is None or distance < best[0]:
-                best = (distance, cat.removeprefix("eta_"))
-    return best[1] if best is not None else ""
+    lo = max(doc.segment_start(start), start - 80)
+    hi = min(doc.segment_end(t.end), t.end + 80)
+    return _nearest(doc, "eta_event", _ETA_EVENTS, lo, start, t.end, hi).removeprefix("eta_")
 
 
 # -- comparison ---------------------------------------------------------------------

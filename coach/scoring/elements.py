@@ -77,6 +77,14 @@ _DONE_CATS = ("act_done", "act_doing", "mitigation_state")
 
 
 @functools.cache
+def _local_regex(name: str) -> re.Pattern[str]:
+    """A word list searched only in a small window where a rare check needs it, instead
+    of by the main phrase scanner on every answer."""
+    body = lexicon.trie_regex(lexicon.lists(name))
+    return re.compile(r"(?<![\w'’])(?:" + body + r")(?![\w'’])")
+
+
+@functools.cache
 def _words(name: str) -> frozenset[str]:
     """A closed word class from data/lexicon.yaml, as a set."""
     return frozenset(lexicon.lists(name))
@@ -315,8 +323,9 @@ def _count_with_harm(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, i
     noun = plural.group(1)
     if noun in _words("share_exclusion") or doc.any_in("people_noun", ent.end, plural.end()):
         return None
-    if doc.any_in("harm_word", plural.end(), min(ce, plural.end() + 40)) or doc.any_in(
-        "harm_word", max(cs, ent.start - 30), ent.start
+    harm = _local_regex("harm_word")
+    if harm.search(low, plural.end(), min(ce, plural.end() + 40)) or harm.search(
+        low, max(cs, ent.start - 30), ent.start
     ):
         return ent.start, plural.end()
     return None
@@ -890,7 +899,7 @@ def _reported_present(doc: Doc, hit: Hit) -> bool:
     if _NOW.search(low, hit.end, ce + 1):
         return True
     s_start, s_end = doc.sentence_span(hit.start)
-    return doc.any_in("past_marker", s_start, s_end)
+    return _local_regex("past_marker").search(doc.low, s_start, s_end) is not None
 
 
 _NOW = re.compile(r"(?<![\w])(?:now|right now)(?![\w])")

@@ -157,7 +157,27 @@ def categories() -> dict[str, tuple[str, ...]]:
     for entry in _rule_entries():
         for name, phrases in entry.get("categories", {}).items():
             add(name, phrases, f"rule {entry['id']}")
+        # A group is one category (the union, found with one lookup) whose phrases also
+        # carry their member category: "money_role" hits say which role they name. The
+        # members only tag hits (Hit.cats); they get no hit lists of their own.
+        for group, members in entry.get("category_groups", {}).items():
+            union: list[str] = []
+            for name, phrases in members.items():
+                add(name, phrases, f"rule {entry['id']}")
+                union.extend(str(p) for p in phrases)
+            add(group, union, f"rule {entry['id']}")
     return out
+
+
+@functools.cache
+def group_members() -> frozenset[str]:
+    """Categories that are members of a category group: tags on hits, not hit lists."""
+    return frozenset(
+        name
+        for entry in _rule_entries()
+        for members in entry.get("category_groups", {}).values()
+        for name in members
+    )
 
 
 _GAP = r"(?:\S++\s++){0,4}?"
@@ -272,7 +292,10 @@ class Scanner:
     """
 
     def __init__(
-        self, phrase_cats: Mapping[str, Iterable[str]], pats: Sequence[Pattern] = ()
+        self,
+        phrase_cats: Mapping[str, Iterable[str]],
+        pats: Sequence[Pattern] = (),
+        tags: frozenset[str] = frozenset(),
     ) -> None:
         by_key: dict[str, set[str]] = {}
         for cat, phrases in phrase_cats.items():
@@ -287,8 +310,9 @@ class Scanner:
                 by_key.setdefault(key, set())
                 heads.setdefault(key, []).append(index)
         self.cats: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in by_key.items()}
+        # Hit lists are kept per category, except for tags (which only mark hits).
         self.cat_tuples: dict[str, tuple[str, ...]] = {
-            k: tuple(sorted(v)) for k, v in by_key.items()
+            k: tuple(sorted(v - tags)) for k, v in by_key.items()
         }
         self.patterns = tuple(pats)
         self.pattern_cats = tuple(frozenset((p.category,)) for p in pats)
@@ -410,7 +434,7 @@ class Scanner:
             if record is None:
                 emit(start, end, text)  # needs normalising (hyphen, curly quote, spacing)
                 continue
-            if start and _WORDISH(low[start - 1]):
+            if start and (low[start - 1].isalnum() or low[start - 1] in "_'’"):
                 continue  # inside a word
             names, fcats, prefix_hits, head_indices, inner_offsets = record
             for short, length, short_names, short_cats in prefix_hits:
@@ -459,10 +483,6 @@ _Record = tuple[
 ]
 
 
-def _WORDISH(ch: str) -> bool:
-    return ch.isalnum() or ch in "_'’"
-
-
 _WORD_RUN = re.compile(r"[^\s\-]+")
 
 
@@ -480,7 +500,7 @@ def _prefix_len(low: str, start: int, short: str) -> int:
 @functools.cache
 def scanner() -> Scanner:
     """The one scanner for every category and pattern in the data files."""
-    return Scanner(categories(), patterns())
+    return Scanner(categories(), patterns(), group_members())
 
 
 # -- jargon lexicons per role and scenario ------------------------------------------

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from coach.scoring import lexicon
 from coach.scoring.elements import _NOUN_GAP, Analysis
@@ -48,7 +48,7 @@ class RawFlag:
     start: int
     end: int
     fields: Mapping[str, Any]
-    severity: str = "warning"
+    severity: Literal["info", "warning"] = "warning"
 
 
 @functools.cache
