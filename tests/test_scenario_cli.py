@@ -472,6 +472,19 @@ def test_graph_of_a_directory_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err == f"coach: {tmp_path}:1:1: {message}\n"
 
 
+def test_an_id_wins_over_a_folder_of_that_name_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "minimal").mkdir()
+    (tmp_path / "drafts").mkdir()
+    status, out, _ = run(capsys, "--scenarios", str(FIXTURES), "graph", "minimal")
+    assert status == 0 and out.startswith("flowchart TD")
+    status, _, err = run(capsys, "graph", "drafts")
+    assert status == 1
+    assert err.startswith("coach: drafts:1:1: S002 is a directory; give a scenario file")
+
+
 def test_graph_of_a_broken_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "graph", str(BROKEN / "many-mistakes.yaml"))
     assert status == 1

@@ -196,7 +196,7 @@ def looks_like_path(id_or_path: str) -> bool:
         os.sep in id_or_path
         or "/" in id_or_path
         or id_or_path.lower().endswith(SUFFIXES)
-        or Path(id_or_path).exists()
+        or Path(id_or_path).is_file()
     )
 
 
@@ -217,6 +217,8 @@ def load_scenario(id_or_path: str, extra_dirs: list[str] | None = None) -> Scena
     broken = [d for d in library.diagnostics if Path(d.file).stem == id_or_path]
     if broken:
         raise ScenarioLoadError(broken)
+    if Path(id_or_path).is_dir():  # not an id, but a folder here: say so
+        raise ScenarioLoadError(check_path(id_or_path).diagnostics)
     close = library.suggest(id_or_path)
     hint = f"did you mean {close!r}? " if close else ""
     raise CoachError(
