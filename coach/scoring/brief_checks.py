@@ -19,7 +19,8 @@ this module raises two flags:
   its sentence, nor in a sentence beside it that is about the cause) while the
   brief marks it as suspected or unknown. A sentence states the cause when the
   scorer finds the ``root_cause`` element in it, or when it names the brief's
-  cause (two of its words) next to a cause word or a claim of certainty.
+  cause (two of its words) next to a cause word or a claim of certainty, or
+  (one of its words) next to a claim of certainty that is not about the future.
 
 :func:`apply_brief_checks` adds the flags to a scored answer with the points the
 scorer's ``weights.yaml`` sets for them, so the answer's dimensions and score say
@@ -107,6 +108,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "named": _regex(spec["contradiction"]["named_windows"]),
         "subset": _regex(spec["contradiction"]["subset_markers"]),
         "refers": _regex(spec["overclaimed_cause"]["neighbour_refers"]),
+        "future": _regex(spec["overclaimed_cause"]["future"]),
     }
 
 
@@ -319,13 +321,17 @@ def _states_cause(
 ) -> bool:
     if any(lo <= s < hi or s <= lo < e for s, e in spans):
         return True
-    if len(set(_WORD.findall(low_text[lo:hi])) & facts.cause_terms) < 2:
-        return False
+    named = len(set(_WORD.findall(low_text[lo:hi])) & facts.cause_terms)
     patterns = _patterns()
-    return bool(
-        patterns["certain"].search(low_text, lo, hi)
-        or patterns["cause_word"].search(low_text, lo, hi)
-    )
+    certain = patterns["certain"].search(low_text, lo, hi)
+    if named == 1:
+        # People name a cause by its head word ("definitely the migration"); one word
+        # of it is enough beside a claim of certainty, unless the certainty is about
+        # what will happen ("the migration will definitely finish by 3").
+        return certain is not None and not patterns["future"].search(low_text, lo, hi)
+    if named < 2:
+        return False
+    return bool(certain or patterns["cause_word"].search(low_text, lo, hi))
 
 
 def _hedged(
