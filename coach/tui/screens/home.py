@@ -118,7 +118,7 @@ class HomeScreen(Screen[None]):
         resumable = [u for u in self._unfinished if u.scenario in known][:RESUME_ROWS]
         if resumable and not query:
             rows.append(
-                Option(Content.styled("Unfinished — resume", "bold $accent"), disabled=True)
+                Option(Content.styled("Unfinished — resume", "bold $text-accent"), disabled=True)
             )
             rows.extend(Option(_resume_prompt(u), id=f"{RESUME_PREFIX}{u.id}") for u in resumable)
         for role in catalog.roles():
@@ -128,7 +128,7 @@ class HomeScreen(Screen[None]):
             count = f"{len(matches)} scenario{'s' if len(matches) != 1 else ''}"
             rows.append(
                 Option(
-                    Content.assemble((role, "bold $accent"), (f"  {count}", "dim")),
+                    Content.assemble((role, "bold $text-accent"), (f"  {count}", "dim")),
                     disabled=True,
                 )
             )
@@ -248,7 +248,12 @@ def _stats_text(stats: ScenarioStats | None) -> str:
     return f"last {last} · best {best} · {stats.attempts} attempt{plural}"
 
 
-DIFFICULTY_STYLE = {"easy": "$text-success", "medium": "$text-warning", "hard": "$text-error"}
+#: Each on its own tint, so it stays readable on the highlight bar in both themes.
+DIFFICULTY_STYLE = {
+    "easy": "$text-success on $success-muted",
+    "medium": "$text-warning on $warning-muted",
+    "hard": "$text-error on $error-muted",
+}
 
 
 def _scenario_prompt(scenario: Scenario, stats: ScenarioStats | None) -> Content:
@@ -257,7 +262,8 @@ def _scenario_prompt(scenario: Scenario, stats: ScenarioStats | None) -> Content
         "  ",
         (scenario.difficulty, DIFFICULTY_STYLE.get(scenario.difficulty, "")),
         "\n",
-        (_stats_text(stats), "$text-primary"),
+        # Plain: a coloured line vanishes into the highlight bar in the light theme.
+        _stats_text(stats),
         "\n",
         (_teaser(scenario.summary), "dim"),
         # The blank line that ends a row is part of it, so the list measures it:
@@ -286,7 +292,7 @@ def _teaser(summary: str) -> str:
 def _resume_prompt(summary: SessionSummary) -> Content:
     answers = f"{summary.answers} answer{'s' if summary.answers != 1 else ''}"
     return Content.assemble(
-        ("↻ ", "$accent"),
+        ("↻ ", "$text-accent"),
         (strip_terminal(summary.title), "bold"),
         (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {answers} so far", "dim"),
         "\n",
@@ -304,7 +310,7 @@ def _details(scenario: Scenario, stats: ScenarioStats | None) -> Content:
         ("The CEO: ", "bold"),
         f"{scenario.ceo.name} — {' '.join(scenario.ceo.style.split())}",
         "\n\n",
-        ("Enter", "bold $accent"),
+        ("Enter", "bold $text-accent"),
         " to prepare and start.",
     )
 
