@@ -61,6 +61,17 @@ SPARKS = "▁▂▃▄▅▆▇█"
 TREND_ROWS = 5
 #: Below this width the table drops its Role column so it fits 80 columns.
 WIDE = 100
+#: The Scenario column takes the width the other columns leave, within these bounds.
+SCENARIO_MIN, SCENARIO_MAX = 22, 72
+#: The other columns: (key, label, width).
+FIXED_COLUMNS = (
+    ("started", "Started", 16),
+    ("role", "Role", 12),
+    ("status", "Status", 10),
+    ("overall", "Score", 5),
+    ("answers", "Ans", 3),
+    ("id", "Id", 8),
+)
 #: Seconds of no typing before the filter is applied.
 FILTER_PAUSE = 0.15
 #: A very long answer is cut here in the comparison (exports carry all of it).
@@ -185,7 +196,8 @@ class HistoryScreen(Screen[None]):
         self._haystack: dict[str, str] = {}
         self._filter = ""
         self._suspended = False
-        self._narrow: bool | None = None
+        #: The table's layout as last drawn: (narrow, scenario column width).
+        self._layout: tuple[bool, int] | None = None
         #: The scenarios whose trend is drawn, most recently practised first.
         self.trends: list[ScenarioStats] | None = None
         self._store_stats: dict[str, ScenarioStats] = {}
@@ -226,7 +238,7 @@ class HistoryScreen(Screen[None]):
             self.load()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.sessions and self._narrow != (event.size.width < WIDE):
+        if self.sessions and self._layout != self._layout_for(event.size.width):
             self._fill_table()
 
     # -- data ------------------------------------------------------------------------
@@ -317,18 +329,19 @@ class HistoryScreen(Screen[None]):
 
     # -- the table ----------------------------------------------------------------------
 
+    @staticmethod
+    def _layout_for(width: int) -> tuple[bool, int]:
+        """(narrow, scenario column width) for a screen ``width`` columns wide: the
+        Scenario column gets what the others leave, so wide terminals show whole titles."""
+        narrow = width < WIDE if width else False
+        others = [w for key, _, w in FIXED_COLUMNS if not (narrow and key == "role")]
+        # Each column has a cell of padding either side; the scrollbar takes two.
+        spare = width - sum(others) - 2 * (len(others) + 1) - 2
+        return narrow, max(SCENARIO_MIN, min(SCENARIO_MAX, spare))
+
     def _columns(self) -> list[tuple[str, str, int]]:
-        narrow = self.size.width < WIDE if self.size.width else False
-        self._narrow = narrow
-        columns = [
-            ("started", "Started", 16),
-            ("scenario", "Scenario", 22 if narrow else 36),
-            ("role", "Role", 12),
-            ("status", "Status", 10),
-            ("overall", "Score", 5),
-            ("answers", "Ans", 3),
-            ("id", "Id", 8),
-        ]
+        self._layout = narrow, scenario = self._layout_for(self.size.width)
+        columns = [*FIXED_COLUMNS[:1], ("scenario", "Scenario", scenario), *FIXED_COLUMNS[1:]]
         return [c for c in columns if not (narrow and c[0] == "role")]
 
     def _fill_table(self) -> None:
