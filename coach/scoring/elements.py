@@ -749,6 +749,24 @@ _BY_CAUSE = re.compile(r"\s+by\s+(?:a|an|the|their|its|some|one|another|this|tha
 _HAD = re.compile(r"['’]d\s+(?:\w+\s+)?$")
 
 
+_COORDINATED = re.compile(r"[\s,]*(?:and then|and|then)\s+((?:[a-z]+\s+)*)$")
+
+
+def _shared_subject(doc: Doc, cs: int, pos: int) -> bool:
+    """ "We've added jitter to retries and capped the pool queue": a verb right after
+    "and" shares the subject of the clause before it (with no new subject between)."""
+    s_start = doc.sentence_span(pos)[0]
+    if cs <= s_start:
+        return False
+    match = _COORDINATED.match(doc.low, cs, pos)
+    if match is None or not all(w in _words("adverbs") for w in match.group(1).split()):
+        return False
+    previous = doc.clause_start(cs - 1)
+    while previous > s_start and doc.low[previous:cs].strip(" ,") in ("", "and", "then"):
+        cs, previous = previous, doc.clause_start(previous - 1)
+    return _agent_before(doc, previous, cs)
+
+
 def _had_contraction(doc: Doc, pos: int) -> bool:
     """ "we'd moved traffic": 'd before a past participle is "had", not "would"."""
     modals = doc.in_range("modal", max(doc.clause_start(pos), pos - 40), pos)
@@ -812,7 +830,8 @@ def _mitigation(doc: Doc) -> Found:
             continue
         state = "mitigation_state" in hit.cats
         doing = "act_doing" in hit.cats and "act_done" not in hit.cats
-        passive = _passive_before(doc, hit.start)
+        # "is restarting" is progressive, not passive: it needs an agent of ours.
+        passive = not doing and _passive_before(doc, hit.start)
         subject_first = hit.key.split(" ", 1)[0] in _words("state_subjects")
         if not state and not subject_first and _determiner_before(low, hit.start):
             continue
@@ -833,7 +852,7 @@ def _mitigation(doc: Doc) -> Found:
                 continue
             if _FINITE_AFTER.search(low, hit.end, doc.clause_end(hit.end) + 1):
                 continue  # "Backfilling the week is scheduled": a subject, not a report
-        agent = _agent_before(doc, cs, hit.start)
+        agent = _agent_before(doc, cs, hit.start) or _shared_subject(doc, cs, hit.start)
         # "Traffic has failed over to us-west", "traffic moved off the bad balancer": a
         # direction shows it was steered.
         steered = hit.key in _words("destination_verbs") and _DIRECTION.match(low, hit.end)
@@ -853,7 +872,12 @@ def _mitigation(doc: Doc) -> Found:
         if state and doc.any_in("modal", hit.start, hit.end):
             found.planned.append((hit.start, hit.end))
             continue  # "refunds will complete by 6 pm"
-        if not agent and not passive and doc.any_in("cause_subject", cs, hit.start):
+        if (
+            not agent
+            and not passive
+            and not subject_first
+            and doc.any_in("cause_subject", cs, hit.start)
+        ):
             continue
         found.spans.append((hit.start, _phrase_end(doc, hit.end)))
     for hit in doc.hits_of("mitigation_header"):
@@ -1298,7 +1322,9 @@ _ORG_MODIFIED = re.compile(
     r"|agreed|approved|confirmed|signed|recommends|recommended|got|received|also|already"
     r"|now|at|from|in|on|for|to|about|here|there|too|as|yet|today|tonight|directly"
     r"|personally|immediately|by|with|of|so|if|when|before|after|since|until|that|who|which"
-    r"|again|just|only|first|both|either|were|being|been)(?![\w'’]))[a-z]"
+    r"|again|just|only|first|both|either|were|being|been|signs|sign|reviews|reviewed"
+    r"|approves|checks|checked|asks|asked|needs|needed|must|should|can|could|may|might)"
+    r"(?![\w'’]))[a-z]"
 )
 
 
