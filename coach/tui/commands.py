@@ -7,11 +7,12 @@ the Debrief "Retry" and "Export", and so on).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 
 if TYPE_CHECKING:
@@ -19,9 +20,13 @@ if TYPE_CHECKING:
 
 __all__ = ["CoachCommands", "PaletteCommand"]
 
+#: Unfinished sessions the palette offers to resume (History lists them all).
+RESUME_COMMANDS = 3
+
 
 class CoachCommands(Provider):
-    """Home, History, Help, theme, the current screen's actions, and every scenario."""
+    """Home, History, Help, theme, the current screen's actions, resuming an
+    unfinished session, and every scenario."""
 
     def _commands(self) -> Iterator[PaletteCommand]:
         app: CoachApp = self.app  # type: ignore[assignment]
@@ -34,6 +39,13 @@ class CoachCommands(Provider):
         yield PaletteCommand(
             "Toggle light/dark theme", "Switch between light and dark", app.action_toggle_theme
         )
+        for summary in app.store.unfinished()[:RESUME_COMMANDS]:
+            answers = f"{summary.answers} answer{'s' if summary.answers != 1 else ''}"
+            yield PaletteCommand(
+                f"Resume: {strip_terminal(summary.title)}",
+                f"Session {summary.id}, {answers} so far — continue at the question you were on",
+                _resumer(app, summary.id),
+            )
         catalog = app.catalog
         if catalog is not None:
             for scenario in catalog.scenarios:
@@ -60,6 +72,13 @@ class CoachCommands(Provider):
                     text=command.title,
                     help=command.help,
                 )
+
+
+def _resumer(app: CoachApp, session_id: str) -> Callable[[], Awaitable[None]]:
+    async def resume() -> None:
+        await app.resume_session(session_id)
+
+    return resume
 
 
 def _opener(app: CoachApp, scenario_id: str) -> Callable[[], None]:

@@ -323,4 +323,9 @@ class DebriefScreen(Screen[None]):
             PaletteCommand(
                 "Export as HTML", "A self-contained page", lambda: self.action_export("html")
             ),
+            PaletteCommand(
+                "Export as JSON",
+                "Lossless; `coach import` reads it",
+                lambda: self.action_export("json"),
+            ),
         ]
