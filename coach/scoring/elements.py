@@ -1279,6 +1279,11 @@ def _resources(a: Analysis) -> Found:
         "budget",
         "help",
         "approve",
+        "permission",
+        "consent",
+        "blessing",
+        "authorisation",
+        "authorization",
     )
     fragments = [h for h in doc.hits_of("ask_fragment") if _opens_sentence(doc, h.start)]
     for hit in dedupe(doc.hits_of("ask") + doc.hits_of("resource_ask") + fragments):
