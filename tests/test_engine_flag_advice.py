@@ -29,3 +29,12 @@ def test_a_long_answer_is_titled_in_words_not_by_its_word_count() -> None:
     assert improvement.detail.startswith(flag.message)  # "720 words (about ...)"
     assert flag.suggestion and improvement.detail.endswith(flag.suggestion)
     assert improvement.evidence == flag.evidence
+
+
+def test_advice_reads_well_for_plural_elements() -> None:
+    """'The stakeholders was in your answer' read badly: no "{element} was/is"."""
+    from coach.engine.debrief import element_advice, finding_advice
+
+    for entry in [*finding_advice().values(), *element_advice().values()]:
+        for text in entry.values():
+            assert "{element} was" not in text and "{element} is" not in text, text
