@@ -92,6 +92,56 @@ def test_answers_fill_what_the_brief_lacks() -> None:
     assert "[TODO: what happened, in one sentence a non-technical reader understands]" in md
 
 
+def test_no_sentence_is_written_twice() -> None:
+    # The cause answer also carries a time ("we'll confirm by 15:00"), which the scorer
+    # reads as a timeline; it used to be repeated under "Plan and timeline".
+    answers = [
+        "About 40,000 customers could not search.",
+        "We believe a bad index rebuild caused it; we'll confirm by 15:00.",
+        "We rolled back at 09:40 and paused the rebuild job.",
+    ]
+    md = for_transcript(session_with(None, answers)).markdown()
+    assert md.count("We believe a bad index rebuild caused it") == 1
+    timeline = md.split("## Plan and timeline")[1].split("##")[0]
+    assert "[TODO: the plan and when it will be done]" in timeline
+
+
+def test_sentences_at_odds_with_the_brief_are_left_out() -> None:
+    # The brief says the cause is only suspected; an answer that states it as fact is
+    # flagged (overclaimed_cause), and the written update must not repeat it.
+    brief = load_brief_text("system: the payments gateway\ncause_status: suspected\n")
+    overclaim = "It was definitely caused by an expired certificate on the load balancer."
+    transcript = session_with(brief, [overclaim])
+    flags = [f.code for t in transcript.user_turns if t.result for f in t.result.flags]
+    assert "overclaimed_cause" in flags
+    md = for_transcript(transcript).markdown()
+    assert "definitely" not in md
+    assert "[TODO: the cause, or what you know so far and when you will know]" in md
+    hedged = "We believe an expired certificate caused it; we'll confirm by 15:00."
+    md = for_transcript(session_with(brief, [overclaim, hedged])).markdown()
+    assert f"As I said in the meeting: {hedged}" in md and "definitely" not in md
+
+
+def test_a_cause_without_a_status_is_neither_suspected_nor_confirmed() -> None:
+    md = draft(None, load_brief_text("cause: a bad config push\n")).markdown()
+    cause = md.split("## Cause")[1].split("##")[0]
+    assert "Cause: a bad config push." in cause and "Suspected cause" not in cause
+    assert "[TODO: say whether this cause is confirmed or only suspected]" in cause
+    dated = draft(None, load_brief_text("cause: a bad config push\ncause_known_by: '15:00'\n"))
+    assert "We expect to confirm the cause by 15:00." in dated.markdown()
+    assert "TODO" not in dated.markdown().split("## Cause")[1].split("##")[0]
+
+
+def test_the_note_to_the_user_is_not_in_the_draft() -> None:
+    followup = draft(None, load_brief(PAYMENTS), "payments")
+    assert followup.note.startswith("Draft written from your rehearsal (brief: payments).")
+    for sent in (followup.markdown(), followup.text()):
+        assert "rehearsal" not in sent and "\n\n\n" not in sent
+    assert followup.markdown().startswith("# Incident update: the payments gateway\n\nTo: Priya")
+    bare = draft(None, Brief())
+    assert bare.markdown().startswith("# Incident update: [TODO: the affected system]\n\n## What")
+
+
 def test_nothing_given_is_all_todo() -> None:
     followup = draft(None, Brief())
     assert len(followup.todos) == 8
@@ -146,9 +196,13 @@ def test_coach_followup_prints_a_stored_sessions_draft(tmp_path: Path, fmt: str)
     if fmt == "json":
         data = json.loads(out.stdout)
         assert data["session"] == session_id
-        assert "(brief: payments)" in data["markdown"] and "(brief: payments)" in data["text"]
+        assert "(brief: payments)" in data["note"]
+        assert "rehearsal" not in data["markdown"] + data["text"]
     else:
         assert "Incident update: the payments gateway" in out.stdout
         assert "2,300 users (could not pay)" in out.stdout
+        # The note to the user is beside the draft, not in it: stdout is what is sent.
+        assert "rehearsal" not in out.stdout
+        assert out.stderr.startswith("coach: Draft written from your rehearsal (brief: payments)")
     missing = subprocess.run([*base, "followup", "zzzzzz"], capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr.startswith("coach: ")

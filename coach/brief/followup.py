@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
@@ -37,8 +38,13 @@ class Section:
 @dataclass
 class Followup:
     title: str
+    #: Lines before the first section ("To: ..."): part of what is sent.
     preamble: list[str]
     sections: list[Section]
+    #: For the user, not the reader: where the draft came from and what to check.
+    #: Shown beside the draft (the app, the CLI's stderr), never in it, so a copied
+    #: draft does not carry it to the CEO.
+    note: str = ""
 
     @property
     def todos(self) -> list[str]:
@@ -46,9 +52,9 @@ class Followup:
         return _TODO.findall(self.markdown())
 
     def markdown(self) -> str:
-        lines = [f"# {self.title}", ""]
-        last = len(self.preamble) - 1
-        lines += _paragraphs([f"*{p}*" if i == last else p for i, p in enumerate(self.preamble)])
+        lines = [f"# {self.title}"]
+        if self.preamble:
+            lines += ["", *_paragraphs(self.preamble)]
         for section in self.sections:
             lines += ["", f"## {section.heading}", ""]
             lines += _paragraphs([_cap(p) for p in section.paragraphs])
@@ -58,8 +64,9 @@ class Followup:
         return "\n".join(lines).rstrip() + "\n"
 
     def text(self) -> str:
-        lines = [self.title, "=" * len(self.title), ""]
-        lines += self.preamble
+        lines = [self.title, "=" * len(self.title)]
+        if self.preamble:
+            lines += ["", *self.preamble]
         for section in self.sections:
             lines += ["", section.heading, "-" * len(section.heading)]
             lines += _paragraphs([_cap(p) for p in section.paragraphs])
@@ -101,8 +108,19 @@ def todo(what: str) -> str:
     return f"[TODO: {what}]"
 
 
-def _sentences(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """The whole sentences of ``text`` that hold the spans, in order, each once."""
+#: Flags that mark a sentence as at odds with the brief: the write-up leaves it out.
+_AT_ODDS = frozenset({"contradiction", "overclaimed_cause"})
+
+
+def _overlaps(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
+    return any(lo <= s < hi or s <= lo < e for s, e in spans)
+
+
+def _sentences(
+    text: str, spans: list[tuple[int, int]], avoid: list[tuple[int, int]] | None = None
+) -> list[str]:
+    """The whole sentences of ``text`` that hold the spans (and none of ``avoid``),
+    in order, each once."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -113,26 +131,36 @@ def _sentences(text: str, spans: list[tuple[int, int]]) -> list[str]:
     chosen = [
         (lo, hi)
         for lo, hi in bounds
-        if any(lo <= s < hi or s <= lo < e for s, e in spans) and text[lo:hi].strip()
+        if _overlaps(lo, hi, spans) and not _overlaps(lo, hi, avoid or []) and text[lo:hi].strip()
     ]
     return [_clean(text[lo:hi]) for lo, hi in chosen]
 
 
-def best_answer_sentences(transcript: Transcript, element: str) -> list[str]:
-    """The sentences that carried ``element`` in the best answer that had it."""
-    best = None
-    for turn in transcript.turns:
+def best_answer_sentences(
+    transcript: Transcript, element: str, used: Collection[str] = ()
+) -> list[str]:
+    """The sentences that carried ``element`` in the best answer that had it.
+
+    Sentences already ``used`` (by an earlier section) and sentences the checks
+    against the brief flagged (a figure or a certainty the brief does not back)
+    do not count; the next best answer is used instead."""
+    candidates = []
+    for index, turn in enumerate(transcript.turns):
         result = turn.result
         if turn.speaker != "user" or result is None:
             continue
         found = result.elements.get(element)
         if found is None or not found.present or not found.spans:
             continue
-        if best is None or result.score >= best[0]:
-            best = (result.score, turn.text, [(s.start, s.end) for s in found.spans])
-    if best is None:
-        return []
-    return _sentences(best[1], best[2])
+        spans = [(s.start, s.end) for s in found.spans]
+        avoid = [(f.start, f.end) for f in result.flags if f.code in _AT_ODDS]
+        # The highest score first; between equals, the later answer.
+        candidates.append((result.score, index, turn.text, spans, avoid))
+    for _, _, text, spans, avoid in sorted(candidates, reverse=True):
+        sentences = [x for x in _sentences(text, spans, avoid) if x not in used]
+        if sentences:
+            return sentences
+    return []
 
 
 def draft(
@@ -143,15 +171,19 @@ def draft(
     s = words["sections"]
     brief = brief or Brief()
 
+    #: Sentences of the answers already in the draft: each is written once.
+    used: list[str] = []
+
     def said(*elements: str) -> list[str]:
         if transcript is None:
             return []
         out: list[str] = []
         for element in elements:
-            out += [x for x in best_answer_sentences(transcript, element) if x not in out]
+            out += best_answer_sentences(transcript, element, [*used, *out])
         return out
 
     def from_answers(sentences: list[str]) -> list[str]:
+        used.extend(sentences)
         return [f"{words['from_answers']} {' '.join(sentences)}"] if sentences else []
 
     sections: list[Section] = []
@@ -172,8 +204,14 @@ def draft(
     cs = s["cause"]
     status = brief.cause_status
     if brief.cause:
-        key = {"known": "known", "unknown": "unknown_with_cause"}.get(status or "", "suspected")
-        cause.paragraphs.append(cs[key].format(cause=_clean(brief.cause)).rstrip(".") + ".")
+        # With no status the brief does not say how sure the cause is: the draft
+        # says neither "suspected" nor "confirmed" for the user.
+        key = {"known": "known", "unknown": "unknown_with_cause", "suspected": "suspected"}
+        cause.paragraphs.append(
+            cs[key.get(status or "", "known")].format(cause=_clean(brief.cause)).rstrip(".") + "."
+        )
+        if status is None and not brief.cause_known_by:
+            cause.paragraphs.append(todo(cs["status_todo"]))
     elif status == "unknown":
         cause.paragraphs.append(cs["unknown"])
     else:
@@ -230,8 +268,8 @@ def draft(
     if brief.ceo_name:
         preamble.append(words["to"].format(ceo_name=_clean(brief.ceo_name)))
     suffix = f" (brief: {_clean(brief_name)})" if brief_name else ""
-    preamble.append(" ".join(words["draft_note"].format(brief=suffix).split()))
-    return Followup(words["title"].format(system=system), preamble, sections)
+    note = " ".join(words["draft_note"].format(brief=suffix).split())
+    return Followup(words["title"].format(system=system), preamble, sections, note)
 
 
 def for_transcript(transcript: Transcript) -> Followup:

@@ -236,8 +236,18 @@ def followup_command(args: argparse.Namespace) -> int:
         )
     draft = for_transcript(transcript)
     if args.format == "json":
-        data = {"session": args.id, "markdown": draft.markdown(), "text": draft.text()}
+        data = {
+            "session": args.id,
+            "markdown": draft.markdown(),
+            "text": draft.text(),
+            "todos": draft.todos,
+            "note": draft.note,
+        }
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
+        # stdout is the update itself, ready to send; the note to the user goes aside.
         sys.stdout.write(draft.markdown() if args.format == "md" else draft.text())
+        todos = len(draft.todos)
+        left = f" {todos} TODO{'s' if todos != 1 else ''} to fill." if todos else ""
+        print(f"coach: {draft.note}{left}", file=sys.stderr)
     return 0

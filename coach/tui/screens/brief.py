@@ -439,6 +439,8 @@ class FollowupScreen(ModalScreen[None]):
             if todos
             else "Every section has your facts; check it before you send it."
         )
+        # Where the draft came from stays out of the draft itself (it is copied as is).
+        note = f"{self.followup.note} {note}"
         with Vertical(id="followup"):
             yield Static("Your follow-up, drafted", classes="section-title")
             yield Static(note, id="followup-note", classes="muted")
