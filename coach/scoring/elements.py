@@ -274,6 +274,7 @@ def _impact(a: Analysis) -> Found:
     return found
 
 
+_COSTS_US = re.compile(r"\s+(?:us|the company|the business)(?![\w'’])")
 _CHANGE_BY = re.compile(
     r"(?<![\w])(?:by|down|up|fell|dropped|cut|lost)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+"
     r"|almost\s+|over\s+|more than\s+|just over\s+|just under\s+)?$"
@@ -345,7 +346,10 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
         return None
     if ent.kind == "money":
         loss = doc.any_in("loss_word", ent.end, ent.end + 24)
-        if doc.any_in("cost_word", max(cs, ent.start - 30), ent.start) and not loss:
+        cost = doc.last_before("cost_word", max(cs, ent.start - 30), ent.start)
+        if cost is not None and _COSTS_US.match(low, cost.end):
+            cost = None  # "it would cost us about $4,000 an hour": a loss, not a price
+        if cost is not None and not loss:
             return None
         if _PER_PERIOD.match(low, ent.end) and not loss:
             return None
