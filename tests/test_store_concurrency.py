@@ -31,9 +31,16 @@ while not Path(go).exists():  # start together
 store = SessionStore.open(data_dir)
 started = time.time()
 made = []
+partner = Path(f"{go}.{'beta' if tag == 'alpha' else 'alpha'}")
 for i in range(int(sessions)):
     t = transcript(status="unfinished")
     session_id = store.create(t)
+    if i == 0:
+        # Neither goes on until both have written: on a loaded machine one
+        # process could otherwise finish before the other is even scheduled.
+        Path(f"{go}.{tag}").touch()
+        while not partner.exists():
+            time.sleep(0.005)
     for k in range(int(extra)):
         t.turns.append(Turn(speaker="user", node="q3", kind="answer", text=f"{tag}-{i}-{k}"))
         store.save(session_id, t)  # one transaction per turn, as the TUI autosaves
