@@ -219,6 +219,7 @@ def test_export_to_a_file_picks_the_format_from_the_extension(
         capsys, "export", ids["finished"], "-o", str(tmp_path / "no" / "dir" / "x.md")
     )
     assert code == 1 and "cannot write" in err and err.count("\n") == 1
+    assert f"create {tmp_path / 'no' / 'dir'} first" in err  # and what to do about it
 
 
 def test_export_import_export_gives_the_identical_file(

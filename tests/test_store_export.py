@@ -132,7 +132,7 @@ def test_oversized_files_are_refused_before_parsing(tmp_path: Path) -> None:
 
 
 def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
-    with pytest.raises(CoachError, match=r"cannot read .*missing\.json"):
+    with pytest.raises(CoachError, match=r"cannot read .*missing\.json.*; give the path of a"):
         read_export(tmp_path / "missing.json")
     with pytest.raises(CoachError, match="is a directory"):
         read_export(tmp_path)

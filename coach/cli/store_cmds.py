@@ -285,7 +285,12 @@ def _write_file(target: Path, text: str) -> None:
         tmp.replace(target)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise CoachError(f"cannot write {target}: {error.strerror or error}") from error
+        hint = (
+            f"create {target.parent} first, or give another -o"
+            if not target.parent.is_dir()
+            else "give another -o, or omit it to print to stdout"
+        )
+        raise CoachError(f"cannot write {target}: {error.strerror or error}; {hint}") from error
 
 
 def import_command(args: argparse.Namespace) -> int:

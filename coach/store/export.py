@@ -546,7 +546,10 @@ def read_export(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> Transcri
     except IsADirectoryError as error:
         raise CoachError(f"{path} is a directory; give a .json file from `coach export`") from error
     except OSError as error:
-        raise CoachError(f"cannot read {path}: {error.strerror or error}") from error
+        raise CoachError(
+            f"cannot read {path}: {error.strerror or error}; "
+            "give the path of a file written by `coach export ID --format json`"
+        ) from error
     if len(raw) > max_bytes:
         raise CoachError(
             f"{path} is larger than {max_bytes // (1024 * 1024)} MB, too large for a coach "
