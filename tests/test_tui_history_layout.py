@@ -42,3 +42,18 @@ async def test_a_wide_terminal_shows_whole_titles_and_a_narrow_one_fits(tmp_path
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         assert TITLE in screen_text(app)
+
+
+async def test_compare_explains_its_highlights(tmp_path: Path) -> None:
+    from test_tui_history import app_for
+
+    app, ids = app_for(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        for key in (ids["strong"], ids["weak"]):
+            table.move_cursor(row=table.get_row_index(key))
+            await pilot.press("space")
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Highlighted: figures · timeline · mitigation" in screen_text(app)

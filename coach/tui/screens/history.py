@@ -36,7 +36,7 @@ from coach.errors import CoachError
 from coach.store.records import ScenarioStats, SessionSummary, scenario_stats
 from coach.textsafe import strip_terminal
 from coach.tui.commands import PaletteCommand
-from coach.tui.render import dimension_label, highlight_answer, level_style
+from coach.tui.render import dimension_label, highlight_answer, legend, level_style
 
 if TYPE_CHECKING:
     from coach.engine.transcript import Transcript, Turn
@@ -681,6 +681,7 @@ class CompareScreen(Screen[None]):
                     yield Static("Flags", classes="section-title")
                     yield Static(self._flags(), id="compare-flag-lines")
             yield Static("The two answers to each question", classes="section-title")
+            yield Static(legend(), id="compare-legend")
             for node in c.nodes:
                 with Vertical(classes="compare-node"):
                     yield Static(
