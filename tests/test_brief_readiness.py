@@ -68,6 +68,21 @@ def test_each_kind_of_gap(removed: tuple[str, ...], gap_id: str, says: str) -> N
     assert says in found[gap_id]
 
 
+def test_every_gap_says_how_to_handle_it_in_the_meeting() -> None:
+    report = readiness(load_brief_text(""))
+    for item in report.gaps:
+        # What you know, what you don't, and when you will know: a time to come back by.
+        assert item.say, item.id
+        assert "[time]" in item.say or item.id == "system", item.id
+    text = render(report, "empty")
+    assert text.count("      In the meeting: ") == len(report.gaps)
+    assert (
+        "In the meeting: \"We don't have a count yet. It's at least [the number you can stand "
+        "behind], and I'll have the real figure by [time].\""
+    ) in text
+    assert not any(item.say for item in readiness(load_brief(PAYMENTS)).items)
+
+
 def test_only_the_removed_fields_are_gaps() -> None:
     assert set(gaps(without("plan", "eta"))) == {"plan", "eta"}
 

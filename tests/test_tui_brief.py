@@ -64,7 +64,8 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         assert "You are meeting Priya Natarajan" in text
         assert "Your brief: payments" in text
         assert "Not in your brief yet" in text
-        assert "No resources listed." in text  # a gap, with its advice
+        # A gap, with its advice and what to say in the meeting.
+        assert "✗ The cause is not confirmed" in text and "In the meeting:" in text
         assert app.brief is not None and app.brief[0] == "payments"
 
         await pilot.press("enter")
@@ -210,3 +211,14 @@ async def test_a_role_without_scenarios_gets_the_general_one_with_a_notice(
         assert isinstance(prep, PrepScreen)
         assert prep.scenario.id == "general-critical-incident"
     assert any("No scenario for the role 'marketing'" in n for n in notices(messages))
+
+
+def test_prep_shows_each_gap_with_how_to_handle_it_in_the_meeting() -> None:
+    from coach.brief.loader import load_brief_text
+    from coach.tui.screens.brief import brief_content
+
+    text = str(brief_content("gappy", load_brief_text("system: the search API\n")))
+    assert "Your brief: gappy" in text and "the search API" in text
+    assert "✗ Impact has no figure." in text
+    assert "In the meeting: \"We don't have a count yet." in text
+    assert "In the meeting: \"We don't know the cause yet." in text

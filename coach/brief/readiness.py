@@ -27,8 +27,11 @@ class Item:
     answered: bool
     #: What is missing (empty when answered).
     gap: str = ""
-    #: How to handle the gap in the meeting (empty when answered).
+    #: What to do about the gap before the meeting (empty when answered).
     advice: str = ""
+    #: How to handle the gap in the meeting if it is still open then: what you
+    #: know, what you don't, and when you will know (empty when answered).
+    say: str = ""
     #: A note (role, CEO name) is shown but does not count towards readiness.
     note: bool = False
 
@@ -113,6 +116,7 @@ def readiness(brief: Brief) -> Readiness:
                 answered=answered,
                 gap=gap,
                 advice="" if answered else str(check["advice"]),
+                say="" if answered else " ".join(str(check.get("say", "")).split()),
                 note=bool(check.get("note", False)),
             )
         )
@@ -130,6 +134,8 @@ def render(report: Readiness, name: str) -> str:
         lines += ["", "Not answered yet, and how to handle it in the meeting:"]
         for item in report.gaps:
             lines += [f"  ✗ {item.question}", f"      {item.gap} {item.advice}"]
+            if item.say:
+                lines.append(f"      In the meeting: {item.say}")
     else:
         lines += ["", "The brief answers every question the CEO is likely to ask."]
     if report.notes:

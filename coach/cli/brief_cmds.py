@@ -212,7 +212,7 @@ def check_command(args: argparse.Namespace) -> int:
             "path": str(path),
             "readiness": report.percent,
             "gaps": [
-                {"id": i.id, "question": i.question, "gap": i.gap, "advice": i.advice}
+                {"id": i.id, "question": i.question, "gap": i.gap, "advice": i.advice, "say": i.say}
                 for i in report.gaps
             ],
             "notes": [{"id": i.id, "gap": i.gap, "advice": i.advice} for i in report.notes],

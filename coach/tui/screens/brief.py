@@ -79,6 +79,8 @@ def brief_content(name: str, brief: Brief, tips: list[str] | None = None) -> Con
         parts.extend([("Not in your brief yet", "bold $text-warning"), "\n"])
         for item in [*report.gaps, *report.notes]:
             parts.extend([("✗ ", "$text-error"), (item.gap, "bold"), "\n  ", item.advice, "\n"])
+            if item.say:
+                parts.extend(["  ", ("In the meeting: ", "italic"), item.say, "\n"])
         parts.append("\n")
     if tips:
         parts.extend([("Tips", "bold $text-accent"), "\n"])
