@@ -58,6 +58,11 @@ class CoachApp(App[None]):
         (0, "-narrow"),
         (100, "-wide"),
     ]
+    # Short terminals: the Rehearsal's answer box gives rows back to the conversation.
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 (as above)
+        (0, "-short"),
+        (20, "-tall"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",

@@ -140,6 +140,12 @@ class RehearsalScreen(Screen[None]):
         self._save()
         self._play(turns)
 
+    def on_resize(self) -> None:
+        # A smaller terminal keeps the newest line in view. (Not Textual's anchor():
+        # it pins a short log to the bottom of the pane, far from the status bar.)
+        log = self.query_one("#log", VerticalScroll)
+        self.call_after_refresh(log.scroll_end, animate=False)
+
     # -- the conversation ----------------------------------------------------------
 
     def _add_turn(self, turn: Turn) -> None:
