@@ -151,6 +151,28 @@ def test_the_role_picks_its_scenario(shipped: list[Scenario]) -> None:
         assert (match.scenario.id, match.notice) == (expected, None)
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("Senior security engineer", "security-customer-data-exposure"),
+        ("Solutions Architect", "architect-order-outage"),
+        ("Fullstack developer", "fullstack-checkout-release"),
+        ("Smart contract engineer", "blockchain-vault-exploit"),
+        ("Head of Data", "data-billing-corruption"),
+        ("SRE", GENERAL_SCENARIO),
+        ("Database administrator", GENERAL_SCENARIO),
+    ],
+)
+def test_a_job_title_picks_the_role_it_names(
+    shipped: list[Scenario], role: str, expected: str
+) -> None:
+    # People write their job title; before, anything but the bare role slug fell back
+    # to the general scenario ("No scenario for the role 'Security engineer'").
+    match = match_scenario(load_brief_text(f"role: {role}\n"), shipped)
+    assert match.scenario.id == expected
+    assert (match.notice is None) == (expected != GENERAL_SCENARIO)
+
+
 def test_within_a_role_the_incident_kind_decides(shipped: list[Scenario]) -> None:
     by_id = {s.id: s for s in shipped}
     pool = [

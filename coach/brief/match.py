@@ -1,6 +1,7 @@
 """Pick the scenario to rehearse a brief with.
 
-The brief's role narrows the choice to that role's scenarios; among them the one
+The brief's role narrows the choice to that role's scenarios (a job title such as
+"Senior security engineer" counts as the role it names: data/kinds.yaml); among them the one
 that shares the most incident kinds with the brief (an outage, a data problem, a
 security breach ...: data/kinds.yaml), then the most words, wins. A brief with
 no role, or a role no scenario has, rehearses the general scenario and says so.
@@ -44,6 +45,23 @@ def _kinds() -> dict[str, tuple[re.Pattern[str], ...]]:
     }
 
 
+@functools.cache
+def _role_words() -> dict[str, tuple[str, ...]]:
+    text = resources.files("coach.brief").joinpath("data", "kinds.yaml").read_text("utf-8")
+    data = cast(dict[str, dict[str, list[str]]], yaml.safe_load(text))
+    return {role: tuple(words) for role, words in (data.get("role_words") or {}).items()}
+
+
+def role_fits(role_slug: str, scenario_role: str) -> bool:
+    """Whether a brief's role (as a slug: "senior-security-engineer") is a scenario role."""
+    if role_slug == scenario_role:
+        return True
+    padded = f"-{role_slug}-"
+    if all(f"-{word}-" in padded for word in scenario_role.split("-")):
+        return True
+    return any(f"-{word}-" in padded for word in _role_words().get(scenario_role, ()))
+
+
 def kinds_of(text: str) -> set[str]:
     low = text.lower()
     return {kind for kind, words in _kinds().items() if any(w.search(low) for w in words)}
@@ -73,7 +91,10 @@ def score(brief: Brief, scenario: Scenario) -> tuple[int, int]:
 def match_scenario(brief: Brief, scenarios: Sequence[Scenario]) -> Match:
     """The best scenario for ``brief``; raises CoachError if even the general one is missing."""
     role = brief.role_slug
+    # The role as written first; failing that, a job title that names a role.
     candidates = [s for s in scenarios if role and s.role == role]
+    if role and not candidates:
+        candidates = [s for s in scenarios if role_fits(role, s.role)]
     if candidates:
         best = max(candidates, key=lambda s: (*score(brief, s), s.id == GENERAL_SCENARIO, s.id))
         return Match(best)
