@@ -30,6 +30,13 @@ PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
         ("12% of card payments", {"value": 12.0, "unit": "percent", "what": "of card payments"}),
         ("5 order", {"value": 5.0, "unit": "orders"}),
         ("300 tickets (support)", {"value": 300.0, "unit": "tickets", "what": "support"}),
+        # People write the estimate as one ("about 2,300"); the form used to refuse it.
+        (
+            "about 2,300 users could not pay",
+            {"value": 2300.0, "unit": "users", "what": "could not pay"},
+        ),
+        ("~£41k", {"value": 41000.0, "unit": "money", "currency": "GBP"}),
+        ("Roughly 12% declined", {"value": 12.0, "unit": "percent", "what": "declined"}),
     ],
 )
 def test_figure_lines(line: str, figure: dict[str, object]) -> None:
@@ -56,6 +63,9 @@ def test_estimates() -> None:
     assert parse_eta("4 pm") == {"by": "4 pm"}
     with pytest.raises(ValueError, match="write it like"):
         parse_eta("soon")
+    # Short units and the word "about" as people type them.
+    brief = brief_from_form({"eta": "About 4 to 6 hrs"})
+    assert brief.eta is not None and brief.eta.text == "4–6 hours"
 
 
 def test_the_form_round_trips_a_brief() -> None:

@@ -46,14 +46,22 @@ LIST_FIELDS = ("mitigation", "resources", "stakeholders")
 SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY"}
 
 _NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+#: "about 2,300 users": a figure in a brief is an estimate anyway, so the word goes.
+_ROUGHLY = r"(?:(?:about|around|roughly|approximately|approx\.?|an estimated|est\.|c\.|~)\s*)?"
 _FIGURE = re.compile(
-    r"^\s*(?P<sym>[£$€¥])?\s*(?P<lo>" + _NUMBER + r")\s*(?P<lomul>[kKmM](?![a-z]))?"
+    r"^\s*"
+    + _ROUGHLY
+    + r"(?P<sym>[£$€¥])?\s*(?P<lo>"
+    + _NUMBER
+    + r")\s*(?P<lomul>[kKmM](?![a-z]))?"
     r"(?:\s*(?:-|–|—|to)\s*[£$€¥]?\s*(?P<hi>" + _NUMBER + r")\s*(?P<himul>[kKmM](?![a-z]))?)?"
-    r"\s*(?P<pct>%)?\s*(?P<rest>.*)$"
+    r"\s*(?P<pct>%)?\s*(?P<rest>.*)$",
+    re.I,
 )
 _DURATION = re.compile(
-    r"^\s*(?:in\s+|about\s+|within\s+)?(?P<lo>" + _NUMBER + r")"
-    r"(?:\s*(?:-|–|—|to)\s*(?P<hi>" + _NUMBER + r"))?\s*(?P<unit>[a-zA-Z]+)\s*$"
+    r"^\s*(?:in\s+|within\s+)?" + _ROUGHLY + r"(?P<lo>" + _NUMBER + r")"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<hi>" + _NUMBER + r"))?\s*(?P<unit>[a-zA-Z]+)\s*$",
+    re.I,
 )
 _MULTIPLIERS = {"k": 1_000.0, "m": 1_000_000.0}
 
