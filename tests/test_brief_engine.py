@@ -154,9 +154,12 @@ def test_coach_run_with_a_brief(tmp_path: Path) -> None:
     assert "general-critical-incident" in out.stderr
     data = json.loads(out.stdout)
     assert data["scenario"] == "general-critical-incident"
+    assert data["brief"] == "payments"
     text = json.dumps(data)
     assert "the payments gateway" in text
     assert "contradiction" in text
+    plain = coach("run", "--brief", "payments", "--answers", str(answers), data_dir=tmp_path)
+    assert plain.stdout.splitlines()[1] == "Your incident: brief payments"
 
 
 def test_coach_run_needs_a_scenario_or_a_brief(tmp_path: Path) -> None:

@@ -45,7 +45,11 @@ def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> 
     def dim(s: str) -> str:
         return _DIM + s + _RESET if color else s
 
-    lines = [b(f"{debrief.title}  [{transcript.scenario_id}]"), ""]
+    lines = [b(f"{debrief.title}  [{transcript.scenario_id}]")]
+    if transcript.brief_name:
+        # Which incident the answers were checked against (`coach brief check NAME`).
+        lines.append(f"Your incident: brief {strip_terminal(transcript.brief_name)}")
+    lines.append("")
     for turn in transcript.turns:
         if turn.speaker == "ceo":
             lines.append(f"CEO: {turn.text}")
@@ -113,6 +117,7 @@ def run_json(transcript: Transcript, debrief: Debrief) -> dict[str, object]:
         )
     return {
         "scenario": transcript.scenario_id,
+        "brief": transcript.brief_name,
         "status": "finished" if transcript.ending else "abandoned",
         "ending": transcript.ending,
         "verdict": debrief.verdict,
