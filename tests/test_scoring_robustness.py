@@ -11,7 +11,7 @@ import re
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coach.scoring import lexicon
@@ -122,6 +122,17 @@ def test_any_text(text: str) -> None:
 def test_grammar_soup(text: str) -> None:
     earlier = [score_answer("We lost 1,200 ETH. The fix takes 4 hours.")]
     check(text, score_answer(text, expects=MAIN, role="blockchain", earlier=earlier))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join))
+@example("Nothing's been done yet. I need your OK first.")
+def test_hit_lists_are_sorted_by_start(text: str) -> None:
+    # The detectors bisect the hit lists by start, so each must be in order (a phrase
+    # inside a longer one is looked at once, before the next match).
+    for cat, hits in lexicon.scanner().scan(text.lower()).items():
+        starts = [h.start for h in hits]
+        assert starts == sorted(starts), cat
 
 
 @settings(max_examples=100, deadline=None)

@@ -226,19 +226,24 @@ def _count_referent(doc: Doc, start: int, end: int, noun: Hit | None) -> str:
 
 
 def _money_referent(doc: Doc, start: int, end: int) -> str:
-    """What an amount is: the nearest role word around it in its clause (lost, stolen,
+    """What an amount is: the nearest role word around it in its sentence (lost, stolen,
     overcharged, refunded, recovered, a cost, at risk), and net or gross."""
-    cs = doc.clause_start(start)
-    ce = doc.clause_end(end)
-    lo, hi = max(cs, start - 48), min(ce + 1, end + 32)
-    role = _nearest(doc, "money_role", _MONEY_ROLES, lo, start, end, hi)
-    parts = [role.removeprefix("money_")] if role else []
-    if doc.hits_of("money_qualifier"):
-        s_start = doc.sentence_span(start)[0]
-        for hit in doc.in_range("money_qualifier", max(s_start, start - 60), hi):
-            parts += [c.removeprefix("money_") for c in _MONEY_QUALIFIERS if c in hit.cats]
-        parts[1:] = sorted(set(parts[1:]))
-    return _join(*parts)
+    roles = doc.hits_of("money_role")
+    qualifiers = doc.hits_of("money_qualifier")
+    if not roles and not qualifiers:
+        return ""
+    s_start, s_end = doc.sentence_span(start)
+    hi = min(s_end, end + 32)
+    role = _nearest(doc, "money_role", _MONEY_ROLES, max(s_start, start - 48), start, end, hi)
+    if not qualifiers:
+        return role.removeprefix("money_")
+    found = {
+        c.removeprefix("money_")
+        for hit in doc.in_range("money_qualifier", max(s_start, start - 60), hi)
+        for c in _MONEY_QUALIFIERS
+        if c in hit.cats
+    }
+    return _join(role.removeprefix("money_"), *sorted(found))
 
 
 def _hypothetical(doc: Doc, start: int) -> bool:
@@ -251,6 +256,8 @@ def _hypothetical(doc: Doc, start: int) -> bool:
 
 def _eta_event(doc: Doc, start: int, t: TimeRef) -> str:
     """Which event a forward time is for: the nearest event word in its sentence part."""
+    if not doc.hits_of("eta_event"):
+        return ""
     lo = max(doc.segment_start(start), start - 80)
     hi = min(doc.segment_end(t.end), t.end + 80)
     return _nearest(doc, "eta_event", _ETA_EVENTS, lo, start, t.end, hi).removeprefix("eta_")

@@ -1023,6 +1023,15 @@ def _damage_hits(doc: Doc) -> list[Hit]:
         if _determiner_before(doc.low, verb.start):
             continue
         out.append(Hit(subject.start, verb.end, verb.key, verb.cats))
+    for pred in doc.hits_of("defect_predicate"):
+        # "The template fallback was wrong", "a quota on our object store was reached".
+        cs = doc.clause_start(pred.start)
+        subject = doc.last_before("cause_subject", max(cs, pred.start - 48), pred.start)
+        if subject is None or _agent_before(doc, subject.end, pred.start):
+            continue
+        if len(doc.low[subject.end : pred.start].split()) > 4:
+            continue
+        out.append(Hit(subject.start, pred.end, pred.key, pred.cats))
     for noun in doc.hits_of("defect_noun"):
         # "a timezone bug", "an oversight": a defect introduced as such explains.
         if any(w in ("a", "an") for w in _prev_words(doc.low, noun.start, 2)):
@@ -1337,6 +1346,15 @@ _ORG_MODIFIED = re.compile(
 )
 
 
+@functools.cache
+def _has_info() -> re.Pattern[str]:
+    nouns = lexicon.trie_regex(lexicon.lists("info_nouns"))
+    return re.compile(
+        r"\s+(?:has|have|got|received)\s+(?:the|a|an|our|my|all\s+the|both)\s+"
+        r"(?:[a-z\-]+\s+){0,2}?(?:" + nouns + r")(?![\w'’])"
+    )
+
+
 def _modifier_use(low: str, org: Hit) -> bool:
     """ "security module", "support tool": a function word used as a modifier."""
     if org.key not in _words("org_modifier_words"):
@@ -1449,8 +1467,9 @@ def _stakeholders(doc: Doc) -> Found:
         ce = doc.clause_end(org.end)
         involvement = doc.first_after("involvement", org.end, min(ce, org.end + 60))
         if involvement is None and "stakeholder_org" in org.cats:
-            # "Support is answering tickets": a function at work on it now.
-            busy = _BUSY.match(low, org.end)
+            # "Support is answering tickets": a function at work on it now; "finance has
+            # the corrected figure": it has been told.
+            busy = _BUSY.match(low, org.end) or _has_info().match(low, org.end)
             if busy is not None:
                 involvement = Hit(busy.start(), busy.end(), "is working", org.cats)
         if involvement is None or doc.any_in("negator", org.end, involvement.start):

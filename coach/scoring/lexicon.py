@@ -422,10 +422,17 @@ class Scanner:
 
         records = self.records
         patterns = self.patterns
+        last_inner = -1
         for match in regex.finditer(low):
             start, end = match.span()
-            while pending:
+            # Phrases inside earlier matches, in order, before this one; a position is
+            # looked at once, and not at all when this match starts there (so every
+            # bucket stays sorted by start, with no duplicates).
+            while pending and pending[0] <= start:
                 inner = heappop(pending)
+                if inner in (last_inner, start):
+                    continue
+                last_inner = inner
                 again = regex.match(low, inner)
                 if again is not None:
                     emit(inner, again.end(), again.group())
@@ -463,6 +470,9 @@ class Scanner:
                 heappush(pending, start + offset)
         while pending:
             inner = heappop(pending)
+            if inner == last_inner:
+                continue
+            last_inner = inner
             again = regex.match(low, inner)
             if again is not None:
                 emit(inner, again.end(), again.group())

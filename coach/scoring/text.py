@@ -11,12 +11,16 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from operator import attrgetter
 
 from coach.scoring import lexicon
 from coach.scoring.lexicon import Hit
 
 # A sentence ends at . ! ? (with closing quotes/brackets) before whitespace or the
 # end, or at a line break (bullets and status templates put one statement per line).
+_START = attrgetter("start")
+#: Hit lists at least this long are bisected through a cached list of their starts.
+_LONG = 24
 _SENTENCE_END = re.compile(r"[.!?\n][.!?]*[\"'”’)\]]*")
 #: How far (in characters) any context check looks from a position.
 CONTEXT = 300
@@ -80,14 +84,16 @@ class Doc:
 
     __slots__ = (
         "_clause_bounds",
+        "_clause_ends",
+        "_long_starts",
         "_seg_bounds",
+        "_seg_ends",
         "by_cat",
         "low",
         "past_starts",
         "questions",
         "sent_starts",
         "sentences",
-        "starts_by_cat",
         "text",
         "words",
     )
@@ -102,8 +108,7 @@ class Doc:
             i for i, (s, e) in enumerate(self.sentences) if self.low[s:e].rstrip().endswith("?")
         )
         self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
-        # Start positions per category, built on first use (for bisect).
-        self.starts_by_cat: dict[str, list[int]] = {}
+        self._long_starts: dict[str, list[int]] = {}
         self.past_starts = _past_tense_starts(self.low)
         bounds = set(self.sent_starts)
         seg = set(self.sent_starts)
@@ -125,6 +130,8 @@ class Doc:
             bounds.add(hit.start)
         self._clause_bounds = sorted(bounds)
         self._seg_bounds = sorted(seg)
+        self._clause_ends = self._part_ends(self._clause_bounds)
+        self._seg_ends = self._part_ends(self._seg_bounds)
 
     # -- positions ---------------------------------------------------------------
 
@@ -135,33 +142,58 @@ class Doc:
     def sentence_span(self, pos: int) -> tuple[int, int]:
         if not self.sentences:
             return 0, len(self.text)
-        return self.sentences[self.sentence_index(pos)]
+        i = bisect_right(self.sent_starts, pos) - 1
+        return self.sentences[i if i > 0 else 0]
 
     def is_question(self, pos: int) -> bool:
         return bool(self.questions) and self.sentence_index(pos) in self.questions
 
     # Context windows never reach further than CONTEXT characters from the position
     # asked about, so a 100,000-character line without punctuation stays linear.
+    # (These are called hundreds of times per answer: plain comparisons, no max/min.)
 
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos`` (punctuation and conjunctions split clauses)."""
         i = bisect_right(self._clause_bounds, pos) - 1
-        return max(self._clause_bounds[i] if i >= 0 else 0, pos - CONTEXT)
+        start = self._clause_bounds[i] if i >= 0 else 0
+        return start if start > pos - CONTEXT else pos - CONTEXT
 
     def clause_end(self, pos: int) -> int:
-        i = bisect_right(self._clause_bounds, pos)
-        end = self._clause_bounds[i] if i < len(self._clause_bounds) else len(self.text)
-        return min(end, self.sentence_span(pos)[1], pos + CONTEXT)
+        i = bisect_right(self._clause_bounds, pos) - 1
+        end = self._clause_ends[i] if i >= 0 else self._first_end(self._clause_bounds)
+        return end if end < pos + CONTEXT else pos + CONTEXT
 
     def segment_start(self, pos: int) -> int:
         """Start of the sentence part holding ``pos`` (sentences split at semicolons)."""
         i = bisect_right(self._seg_bounds, pos) - 1
-        return max(self._seg_bounds[i] if i >= 0 else 0, pos - CONTEXT)
+        start = self._seg_bounds[i] if i >= 0 else 0
+        return start if start > pos - CONTEXT else pos - CONTEXT
 
     def segment_end(self, pos: int) -> int:
-        i = bisect_right(self._seg_bounds, pos)
-        end = self._seg_bounds[i] if i < len(self._seg_bounds) else len(self.text)
-        return min(end, self.sentence_span(pos)[1], pos + CONTEXT)
+        i = bisect_right(self._seg_bounds, pos) - 1
+        end = self._seg_ends[i] if i >= 0 else self._first_end(self._seg_bounds)
+        return end if end < pos + CONTEXT else pos + CONTEXT
+
+    def _first_end(self, bounds: list[int]) -> int:
+        """The end of a part for a position before the first boundary."""
+        end = bounds[0] if bounds else len(self.text)
+        return min(end, self.sentences[0][1]) if self.sentences else end
+
+    def _part_ends(self, bounds: list[int]) -> list[int]:
+        """For each boundary, where its part ends: the next boundary or its sentence's end
+        (every sentence start is a boundary, so a part never spans two sentences)."""
+        ends: list[int] = []
+        n = len(self.text)
+        sentences = self.sentences
+        last = len(sentences) - 1
+        k = 0  # the sentence holding the current boundary (bounds and starts both sorted)
+        for index, start in enumerate(bounds):
+            while k < last and sentences[k + 1][0] <= start:
+                k += 1
+            nxt = bounds[index + 1] if index + 1 < len(bounds) else n
+            s_end = sentences[k][1] if sentences else n
+            ends.append(nxt if nxt < s_end else s_end)
+        return ends
 
     def window(self, pos: int) -> tuple[int, int]:
         """The sentence holding ``pos``, clipped to CONTEXT characters either side."""
@@ -173,49 +205,57 @@ class Doc:
     def hits_of(self, cat: str) -> list[Hit]:
         return self.by_cat.get(cat, [])
 
-    def _starts(self, cat: str) -> list[int]:
-        starts = self.starts_by_cat.get(cat)
+    # The hit lists are sorted by start, so a position is found by bisecting the hits
+    # themselves on their start (no per-category list of starts to build first).
+
+    def _find(self, hits: list[Hit], cat: str, pos: int) -> int:
+        """``bisect_left`` of ``pos`` in ``hits`` by start. Short lists (most, in a short
+        answer) are bisected on the hits themselves; long ones through a list of their
+        starts, built once."""
+        if len(hits) < _LONG:
+            return bisect_left(hits, pos, key=_START)
+        starts = self._long_starts.get(cat)
         if starts is None:
-            starts = [h.start for h in self.by_cat.get(cat, ())]
-            self.starts_by_cat[cat] = starts
-        return starts
+            starts = self._long_starts[cat] = [h.start for h in hits]
+        return bisect_left(starts, pos)
 
     def any_in(self, cat: str, lo: int, hi: int) -> bool:
         """Whether a hit of ``cat`` starts in ``[lo, hi)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
-        if not starts:
+        hits = self.by_cat.get(cat)
+        if not hits:
             return False
-        i = bisect_left(starts, lo)
-        return i < len(starts) and starts[i] < hi
+        i = self._find(hits, cat, lo)
+        return i < len(hits) and hits[i].start < hi
 
     def in_range(self, cat: str, lo: int, hi: int) -> list[Hit]:
         """Hits of ``cat`` starting in ``[lo, hi)``, in order."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
-        if not starts:
+        hits = self.by_cat.get(cat)
+        if not hits:
             return []
-        i = bisect_left(starts, lo)
-        j = bisect_left(starts, hi, i)
-        return self.by_cat[cat][i:j]
+        i = self._find(hits, cat, lo)
+        j = i
+        while j < len(hits) and hits[j].start < hi:
+            j += 1
+            if j - i > 8:  # a wide window over a long list: bisect the rest
+                j = self._find(hits, cat, hi)
+                break
+        return hits[i:j]
 
     def last_before(self, cat: str, lo: int, pos: int) -> Hit | None:
         """The last hit of ``cat`` starting in ``[lo, pos)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
-        j = bisect_left(starts, pos) - 1
-        return self.by_cat[cat][j] if j >= 0 and starts[j] >= lo else None
+        hits = self.by_cat.get(cat)
+        if not hits:
+            return None
+        j = self._find(hits, cat, pos) - 1
+        return hits[j] if j >= 0 and hits[j].start >= lo else None
 
     def first_after(self, cat: str, pos: int, hi: int) -> Hit | None:
         """The first hit of ``cat`` starting in ``[pos, hi)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
-        i = bisect_left(starts, pos)
-        return self.by_cat[cat][i] if i < len(starts) and starts[i] < hi else None
+        hits = self.by_cat.get(cat)
+        if not hits:
+            return None
+        i = self._find(hits, cat, pos)
+        return hits[i] if i < len(hits) and hits[i].start < hi else None
 
     def negated(self, pos: int, lo: int | None = None, window: int = 48) -> bool:
         """A negator shortly before ``pos`` in its clause (and not "not only")."""
