@@ -148,3 +148,10 @@ def test_apply_leaves_agreeing_answers_alone() -> None:
     result = score_answer(text)
     assert apply_brief_checks(text, result, facts) is result
     assert apply_brief_checks("", score_answer(""), facts).flags == []
+
+
+def test_the_same_wrong_figure_said_twice_is_one_contradiction() -> None:
+    facts = check_facts(Brief.model_validate({"impact": [{"value": 2300, "unit": "users"}]}))
+    text = "Around 23,000 users could not pay. Yes, 23,000 users, and 9,000 more users today."
+    flags = [f for f in brief_flags(text, score_answer(text), facts) if f.code == "contradiction"]
+    assert [f.evidence for f in flags] == ["23,000", "9,000"]

@@ -10,6 +10,8 @@ own value, so the CEO never asks about somebody else's system.
 from __future__ import annotations
 
 import functools
+import itertools
+import re
 from importlib import resources
 from typing import cast
 
@@ -81,6 +83,33 @@ def placeholder_facts(brief: Brief) -> dict[str, str]:
     return facts
 
 
+_WORD = re.compile(r"[a-z]+")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ses") or word.endswith("xes") or word.endswith("ches"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def percent_base(what: str | None) -> frozenset[str]:
+    """What a percentage is a share of, as the nouns an answer may use for it: the
+    words of ``what`` ("of card payments declined") in the singular, and the other
+    nouns of any unit those words belong to ("transaction" with "payment")."""
+    if not what:
+        return frozenset()
+    words = {_singular(w) for w in _WORD.findall(what.lower())}
+    words |= {" ".join(pair) for pair in itertools.pairwise(_WORD.findall(what.lower()))}
+    words |= {_singular(w) for w in list(words) if " " in w}
+    base = set(words)
+    for unit in units.impact_units().values():
+        if unit.nouns & words:
+            base |= unit.nouns
+    return frozenset(base)
+
+
 def check_facts(brief: Brief) -> BriefFacts:
     """What the scorer's brief checks compare answers with."""
     figures = []
@@ -95,6 +124,7 @@ def check_facts(brief: Brief) -> BriefFacts:
                 unit=figure.currency or figure.unit if unit.kind == "money" else figure.unit,
                 nouns=unit.nouns,
                 text=figure.amount,
+                base=percent_base(figure.what) if unit.kind == "percent" else frozenset(),
             )
         )
     eta = None

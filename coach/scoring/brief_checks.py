@@ -6,7 +6,9 @@ where it states a cause (the ``root_cause`` element). Given what the brief says,
 this module raises two flags:
 
 * ``contradiction``: a count, sum of money or percentage far from every brief
-  figure of the same unit ("23,000 users" when the brief says 2,300), or a time
+  figure of the same unit ("23,000 users" when the brief says 2,300; a
+  percentage only against one of the same thing, by the brief figure's
+  ``what``; the same number said twice is one contradiction), or a time
   outside the brief's estimate ("by tonight" when the brief says 4–6 hours). A
   correction in the same sentence, up to a semicolon ("now 3,100, up from
   2,300"), clears it, as in the scorer's own ``inconsistent`` check. A count that
@@ -57,6 +59,9 @@ class BriefFigure:
     nouns: frozenset[str]
     #: How the brief states it, for messages: "2,300 users".
     text: str
+    #: For percentages: what it is a share of, as nouns ("card payment", "payment",
+    #: "transaction" for "of card payments declined"); empty when the brief says not.
+    base: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,8 @@ def _figure_conflict(
     elif q.kind == "money":
         same = [f for f in figures if f.kind == "money" and f.unit == q.unit]
     elif q.kind == "percent":
-        same = [f for f in figures if f.kind == "percent"]
+        # "82% of a normal Wednesday" is not a share of "card payments declined".
+        same = [f for f in figures if f.kind == "percent" and _same_base(q.unit, f.base)]
     else:
         return None
     if not same:
@@ -165,6 +171,13 @@ def _figure_conflict(
             return None
     # The nearest one is the one the speaker most likely meant.
     return min(same, key=lambda f: abs(_log_ratio(low, f.low)))
+
+
+def _same_base(noun: str, base: frozenset[str]) -> bool:
+    """Whether a percentage of ``noun`` can be a share of the brief figure's base."""
+    if not base or not noun:
+        return True
+    return noun in base or noun.split()[-1] in base
 
 
 def _log_ratio(a: float, b: float) -> float:
@@ -264,6 +277,8 @@ def _contradictions(
     # hours") means its other times are other steps ("a workaround in 30 minutes").
     eta = facts.eta
     eta_given = eta is not None and any(_time_verdict(low_text, q, eta) is False for q in times)
+    #: Figures already flagged: the same number said twice is one contradiction.
+    seen: set[tuple[str, float, float | None, str]] = set()
     for q in result.quantities:
         s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
         if _patterns()["correction"].search(low_text, s_start, s_end):
@@ -278,6 +293,10 @@ def _contradictions(
             if figure is None:
                 continue
             brief, kind = figure.text, "figure"
+        key = (q.kind, q.value, q.high, brief)
+        if key in seen:
+            continue
+        seen.add(key)
         fields = {"evidence": _short(q.text), "brief": brief}
         out.append(
             Flag(
