@@ -63,6 +63,7 @@ def _prep_regex() -> re.Pattern[str]:
     )
 
 
+_WORD_START = re.compile(r"(?<![\w'’])[a-z~]")
 _BARE_HOUR = re.compile(
     r"\s*(?:o['’]?clock|[.,;:!?)]|$|and(?![\w])|or(?![\w])|today|tonight|tomorrow|this|then"
     r"|sharp|at the latest|latest|with|to(?![\w])|either|regardless|whatever|or so|ish)"
@@ -88,10 +89,6 @@ def _local_regex(name: str) -> re.Pattern[str]:
 def _words(name: str) -> frozenset[str]:
     """A closed word class from data/lexicon.yaml, as a set."""
     return frozenset(lexicon.lists(name))
-
-
-def _inside_word(low: str, pos: int) -> bool:
-    return pos > 0 and (low[pos - 1].isalnum() or low[pos - 1] in "_'’")
 
 
 def _prev_words(low: str, pos: int, n: int = 4) -> list[str]:
@@ -548,12 +545,14 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         return none
     seg_lo = doc.segment_start(t.start)
     seg_hi = doc.segment_end(t.start)
-    prep_match = _prep_regex().search(doc.low, max(seg_lo, t.start - 40), t.start)
-    if prep_match is not None and _inside_word(doc.low, prep_match.start()):
-        # "begin 5" is not "in 5": look again after that letter.
-        prep_match = _prep_regex().search(doc.low, prep_match.start() + 1, t.start)
-        if prep_match is not None and _inside_word(doc.low, prep_match.start()):
-            prep_match = None
+    # The preposition before the time, tried only at word starts ("begin 5" is not
+    # "in 5"), leftmost first so "within the next" wins over "next".
+    prep_match = None
+    prep_re = _prep_regex()
+    for word in _WORD_START.finditer(doc.low, max(seg_lo, t.start - 40), t.start):
+        prep_match = prep_re.match(doc.low, word.start(), t.start)
+        if prep_match is not None:
+            break
     prep = lexicon.norm(prep_match.group("prep")) if prep_match else ""
     if prep.startswith("eta "):
         prep = "eta"

@@ -11,16 +11,12 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from operator import attrgetter
 
 from coach.scoring import lexicon
 from coach.scoring.lexicon import Hit
 
 # A sentence ends at . ! ? (with closing quotes/brackets) before whitespace or the
 # end, or at a line break (bullets and status templates put one statement per line).
-_START = attrgetter("start")
-#: Hit lists at least this long are bisected through a cached list of their starts.
-_LONG = 24
 _SENTENCE_END = re.compile(r"[.!?\n][.!?]*[\"'”’)\]]*")
 #: How far (in characters) any context check looks from a position.
 CONTEXT = 300
@@ -85,7 +81,6 @@ class Doc:
     __slots__ = (
         "_clause_bounds",
         "_clause_ends",
-        "_long_starts",
         "_seg_bounds",
         "_seg_ends",
         "by_cat",
@@ -94,6 +89,7 @@ class Doc:
         "questions",
         "sent_starts",
         "sentences",
+        "starts_by_cat",
         "text",
         "words",
     )
@@ -108,7 +104,8 @@ class Doc:
             i for i, (s, e) in enumerate(self.sentences) if self.low[s:e].rstrip().endswith("?")
         )
         self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
-        self._long_starts: dict[str, list[int]] = {}
+        # Start positions per category, built on first use (for bisect).
+        self.starts_by_cat: dict[str, list[int]] = {}
         self.past_starts = _past_tense_starts(self.low)
         bounds = set(self.sent_starts)
         seg = set(self.sent_starts)
@@ -208,54 +205,50 @@ class Doc:
     # The hit lists are sorted by start, so a position is found by bisecting the hits
     # themselves on their start (no per-category list of starts to build first).
 
-    def _find(self, hits: list[Hit], cat: str, pos: int) -> int:
-        """``bisect_left`` of ``pos`` in ``hits`` by start. Short lists (most, in a short
-        answer) are bisected on the hits themselves; long ones through a list of their
-        starts, built once."""
-        if len(hits) < _LONG:
-            return bisect_left(hits, pos, key=_START)
-        starts = self._long_starts.get(cat)
+    # Each category's hit starts are built on first use, for bisect. (These helpers
+    # are called thousands of times on a long paste, so they are kept inline.)
+
+    def _starts(self, cat: str) -> list[int]:
+        starts = self.starts_by_cat.get(cat)
         if starts is None:
-            starts = self._long_starts[cat] = [h.start for h in hits]
-        return bisect_left(starts, pos)
+            starts = self.starts_by_cat[cat] = [h.start for h in self.by_cat.get(cat, ())]
+        return starts
 
     def any_in(self, cat: str, lo: int, hi: int) -> bool:
         """Whether a hit of ``cat`` starts in ``[lo, hi)``."""
-        hits = self.by_cat.get(cat)
-        if not hits:
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        if not starts:
             return False
-        i = self._find(hits, cat, lo)
-        return i < len(hits) and hits[i].start < hi
+        i = bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi
 
     def in_range(self, cat: str, lo: int, hi: int) -> list[Hit]:
         """Hits of ``cat`` starting in ``[lo, hi)``, in order."""
-        hits = self.by_cat.get(cat)
-        if not hits:
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        if not starts:
             return []
-        i = self._find(hits, cat, lo)
-        j = i
-        while j < len(hits) and hits[j].start < hi:
-            j += 1
-            if j - i > 8:  # a wide window over a long list: bisect the rest
-                j = self._find(hits, cat, hi)
-                break
-        return hits[i:j]
+        i = bisect_left(starts, lo)
+        return self.by_cat[cat][i : bisect_left(starts, hi, i)]
 
     def last_before(self, cat: str, lo: int, pos: int) -> Hit | None:
         """The last hit of ``cat`` starting in ``[lo, pos)``."""
-        hits = self.by_cat.get(cat)
-        if not hits:
-            return None
-        j = self._find(hits, cat, pos) - 1
-        return hits[j] if j >= 0 and hits[j].start >= lo else None
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        j = bisect_left(starts, pos) - 1
+        return self.by_cat[cat][j] if j >= 0 and starts[j] >= lo else None
 
     def first_after(self, cat: str, pos: int, hi: int) -> Hit | None:
         """The first hit of ``cat`` starting in ``[pos, hi)``."""
-        hits = self.by_cat.get(cat)
-        if not hits:
-            return None
-        i = self._find(hits, cat, pos)
-        return hits[i] if i < len(hits) and hits[i].start < hi else None
+        starts = self.starts_by_cat.get(cat)
+        if starts is None:
+            starts = self._starts(cat)
+        i = bisect_left(starts, pos)
+        return self.by_cat[cat][i] if i < len(starts) and starts[i] < hi else None
 
     def negated(self, pos: int, lo: int | None = None, window: int = 48) -> bool:
         """A negator shortly before ``pos`` in its clause (and not "not only")."""
