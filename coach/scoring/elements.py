@@ -271,6 +271,11 @@ def _impact(a: Analysis) -> Found:
     return found
 
 
+# After "because of" / "due to": the incident itself, so what follows is its effect.
+_CONSEQUENCE_OF = re.compile(
+    r"(?:\s+of)?\s+(?:the|this|that|today['’]s|yesterday['’]s|our)\s+(?:outage|incident|downtime"
+    r"|disruption|interruption|breach|attack|exploit|hack)(?![\w'’])"
+)
 _COSTS_US = re.compile(r"\s+(?:us|the company|the business)(?![\w'’])")
 _CHANGE_BY = re.compile(
     r"(?<![\w])(?:by|down|up|fell|dropped|cut|lost)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+"
@@ -289,11 +294,19 @@ _PLURAL_NEXT = re.compile(r"\s+(?:[a-z][a-z\-]*\s+)?([a-z][a-z\-]*s)(?![\w'’])
 
 
 def _noun_after(doc: Doc, pos: int, limit: int) -> Hit | None:
-    """The impact noun right after ``pos`` (at most three words between)."""
-    for noun in doc.in_range("impact_noun", pos, min(limit, pos + 48)):
-        if _NOUN_GAP.fullmatch(doc.low, pos, noun.start):
+    """The impact noun right after ``pos`` (at most three words between, or "of our"
+    and three: "three of our top ten customers")."""
+    gap_start = pos
+    of = _OF_DET.match(doc.low, pos)
+    for noun in doc.in_range("impact_noun", pos, min(limit, pos + 56)):
+        if _NOUN_GAP.fullmatch(doc.low, gap_start, noun.start) or (
+            of is not None and _NOUN_GAP.fullmatch(doc.low, of.end() - 1, noun.start)
+        ):
             return noun
     return None
+
+
+_OF_DET = re.compile(r"\s+of\s+(?:our|the|their|its|all|those|these)\s")
 
 
 def _share_excluded(share: re.Match[str]) -> bool:
@@ -982,6 +995,8 @@ def _root_cause(a: Analysis) -> Found:
         if hit.key.startswith("because") or hit.key == "due to":
             if doc.any_in("justification", hit.start, hit.start + 1):
                 continue
+            if _CONSEQUENCE_OF.match(doc.low, hit.end):
+                continue  # "because of the outage, support is swamped": an effect of it
             # "We paused withdrawals because ...": a reason for our action, not the cause.
             lo = max(s_start, hit.start - 120)
             if _agent_before(doc, lo, hit.start) and (
