@@ -133,8 +133,8 @@ def quantities(a: Analysis) -> list[Quantity]:
             if not unit:
                 continue
             referent = _count_referent(doc, ent.start, ent.end, noun)
-        if _RATE_AFTER.match(doc.low, ent.end) or (
-            noun is not None and _RATE_AFTER.match(doc.low, noun.end)
+        if _RATE_AFTER.match(doc.low, noun.end if noun is not None else ent.end) or (
+            noun is not None and _RATE_AFTER.match(doc.low, ent.end)
         ):
             referent = _join(referent, "rate")
         kind = _FIGURE_KINDS[ent.kind]

@@ -297,7 +297,7 @@ def _noun_after(doc: Doc, pos: int, limit: int) -> Hit | None:
     """The impact noun right after ``pos`` (at most three words between, or "of our"
     and three: "three of our top ten customers")."""
     gap_start = pos
-    of = _OF_DET.match(doc.low, pos)
+    of = _OF_DET.match(doc.low, pos) if doc.low.startswith(" of ", pos) else None
     for noun in doc.in_range("impact_noun", pos, min(limit, pos + 56)):
         if _NOUN_GAP.fullmatch(doc.low, gap_start, noun.start) or (
             of is not None and _NOUN_GAP.fullmatch(doc.low, of.end() - 1, noun.start)
