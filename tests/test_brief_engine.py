@@ -58,6 +58,26 @@ def test_placeholder_facts_come_from_the_brief(brief: Brief) -> None:
     assert facts["ceo_name"] == "Priya Natarajan"
 
 
+def test_terminal_escapes_in_a_brief_never_reach_the_ceos_lines(general: Scenario) -> None:
+    # A brief is the user's text; `coach run` printed the CEO's line with the escape in it.
+    brief = Brief(
+        system="the \x1b[31mred\x1b[0m gateway",
+        ceo_name="\x1b]0;title\x07Priya",
+        cause="a bad push",
+        cause_status="suspected",
+        cause_known_by="\x1b[2J15:00",
+    )
+    facts = placeholder_facts(brief)
+    assert facts["system"] == "the red gateway" and facts["ceo_name"] == "Priya"
+    session = Session.new(general, brief=brief)
+    session.begin()
+    assert "\x1b" not in session.transcript.turns[0].text
+    assert "the red gateway" in session.transcript.turns[0].text
+    session.answer("It was caused by a bad push.")
+    flags = [f for t in session.transcript.user_turns if t.result for f in t.result.flags]
+    assert flags and all("\x1b" not in f.message + f.suggestion for f in flags)
+
+
 def test_missing_fields_get_neutral_wording_not_the_scenarios() -> None:
     partial = load_brief_text("eta: {value: 2, unit: hours}\n")
     assert given_facts(partial) == {"eta": "2 hours"}

@@ -20,6 +20,7 @@ import yaml
 from coach.brief import units
 from coach.brief.model import Brief
 from coach.scoring.brief_checks import BriefEta, BriefFacts, BriefFigure, cause_terms
+from coach.textsafe import strip_terminal
 
 #: The placeholder names a brief fills, in the order the brief form shows them.
 PLACEHOLDERS: tuple[str, ...] = (
@@ -70,7 +71,13 @@ def given_facts(brief: Brief) -> dict[str, str]:
         "next_update": brief.update_cadence,
         "ceo_name": brief.ceo_name,
     }
-    return {name: " ".join(value.split()) for name, value in values.items() if value}
+    # A brief is the user's own text: escapes in it must not reach a terminal through
+    # the CEO's lines (scenario text is checked when it loads; a brief's is not).
+    return {
+        name: " ".join(strip_terminal(value).split())
+        for name, value in values.items()
+        if value and strip_terminal(value).strip()
+    }
 
 
 def placeholder_facts(brief: Brief) -> dict[str, str]:
@@ -130,7 +137,9 @@ def check_facts(brief: Brief) -> BriefFacts:
     eta = None
     if brief.eta is not None:
         eta = BriefEta(text=brief.eta.text, hours=brief.eta.hours, minutes=brief.eta.minutes)
-    known_by = brief.cause_known_by.strip() if brief.cause_known_by else None
+    known_by = (
+        " ".join(strip_terminal(brief.cause_known_by).split()) if brief.cause_known_by else None
+    )
     if known_by and not known_by.lower().startswith(("by ", "at ", "in ", "within ", "after ")):
         known_by = f"by {known_by}"
     return BriefFacts(
