@@ -89,6 +89,11 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         assert "- 2,300 users (could not pay)" in draft
         assert "Suspected cause, not yet confirmed: an expired certificate." in draft
         assert "[TODO: when you will confirm the cause]" in draft
+        # The note to the user is beside the draft, not in what gets copied.
+        note = screen_text(app)
+        assert "Draft written from your rehearsal (brief: payments)." in note
+        assert f"{len(followup.followup.todos)} TODOs left." in note
+        assert "rehearsal" not in draft
         await pilot.press("c")
         assert app.clipboard == draft
         await pilot.press("t")

@@ -436,13 +436,9 @@ class FollowupScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         todos = len(self.followup.todos)
-        note = (
-            f"{todos} TODO{'s' if todos != 1 else ''} to fill before you send it."
-            if todos
-            else "Every section has your facts; check it before you send it."
-        )
+        left = f"{todos} TODO{'s' if todos != 1 else ''} left." if todos else "No TODO left."
         # Where the draft came from stays out of the draft itself (it is copied as is).
-        note = f"{self.followup.note} {note}"
+        note = f"{self.followup.note} {left}"
         with Vertical(id="followup"):
             yield Static("Your follow-up, drafted", classes="section-title")
             yield Static(note, id="followup-note", classes="muted")
