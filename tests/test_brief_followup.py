@@ -71,9 +71,9 @@ def test_a_full_brief_gives_every_section_and_no_todo() -> None:
         "We expect to confirm the cause by 15:00 today.",
         "- 09:30 traffic moved to the backup gateway",
         "Estimated time to fix: 4–6 hours.",
-        "Every hour until the fix is out",
+        "## Next update\n\nEvery hour until the fix is out.\n",
         "- Omar Haddad, on-call payments engineer (owns the fix)",
-        "Needed: two engineers from the platform team until 18:00.",
+        "## What we need\n\n- Two engineers from the platform team until 18:00\n",
     ):
         assert fact in md
     assert foreign_words(md, PAYMENTS.read_text(encoding="utf-8")) == set()
@@ -122,6 +122,18 @@ def test_sentences_at_odds_with_the_brief_are_left_out() -> None:
     assert f"As I said in the meeting: {hedged}" in md and "definitely" not in md
 
 
+def test_what_we_need_comes_from_an_answer_that_asks() -> None:
+    answers = [
+        "About 2,300 users could not pay; we moved traffic to the backup gateway at 09:30.",
+        "I need two more platform engineers from you until 18:00.",
+    ]
+    md = for_transcript(session_with(Brief(), answers)).markdown()
+    needs = md.split("## What we need")[1]
+    assert needs.strip() == (
+        "As I said in the meeting: I need two more platform engineers from you until 18:00."
+    )
+
+
 def test_a_cause_without_a_status_is_neither_suspected_nor_confirmed() -> None:
     md = draft(None, load_brief_text("cause: a bad config push\n")).markdown()
     cause = md.split("## Cause")[1].split("##")[0]
@@ -145,6 +157,8 @@ def test_the_note_to_the_user_is_not_in_the_draft() -> None:
 def test_nothing_given_is_all_todo() -> None:
     followup = draft(None, Brief())
     assert len(followup.todos) == 8
+    # Asking the CEO for nothing is fine: no "What we need" section, and no TODO for it.
+    assert "## What we need" not in followup.markdown()
     assert followup.title == "Incident update: [TODO: the affected system]"
     assert foreign_words(followup.markdown()) == set()
 

@@ -104,6 +104,12 @@ def _clean(text: str) -> str:
     return " ".join(strip_terminal(text).split())
 
 
+def _sentence(text: str) -> str:
+    """A brief field as a sentence of the update: it ends with a full stop."""
+    text = _clean(text)
+    return text if not text or text[-1] in ".!?)" else text + "."
+
+
 def todo(what: str) -> str:
     return f"[TODO: {what}]"
 
@@ -190,7 +196,7 @@ def draft(
 
     # What happened: only the brief says it (no answer element is "what happened").
     what = Section("what_happened", s["what_happened"]["heading"])
-    what.paragraphs = [_clean(brief.what_happened)] if brief.what_happened else []
+    what.paragraphs = [_sentence(brief.what_happened)] if brief.what_happened else []
     what.paragraphs = what.paragraphs or [todo(s["what_happened"]["todo"])]
     sections.append(what)
 
@@ -235,7 +241,7 @@ def draft(
     timeline = Section("timeline", s["timeline"]["heading"])
     ts = s["timeline"]
     if brief.plan:
-        timeline.paragraphs.append(_clean(brief.plan))
+        timeline.paragraphs.append(_sentence(brief.plan))
     if brief.eta is not None:
         timeline.paragraphs.append(ts["eta"].format(eta=brief.eta.text))
     if not timeline.paragraphs:
@@ -246,7 +252,7 @@ def draft(
     sections.append(timeline)
 
     update = Section("next_update", s["next_update"]["heading"])
-    update.paragraphs = [_clean(brief.update_cadence)] if brief.update_cadence else []
+    update.paragraphs = [_sentence(brief.update_cadence)] if brief.update_cadence else []
     update.paragraphs = (
         update.paragraphs or from_answers(said("next_update")) or [todo(s["next_update"]["todo"])]
     )
@@ -254,14 +260,18 @@ def draft(
 
     owners = Section("owners", s["owners"]["heading"])
     owners.bullets = [_clean(p) for p in brief.stakeholders or () if p.strip()]
-    if brief.resources:
-        needed = "; ".join(_clean(r) for r in brief.resources if r.strip())
-        owners.paragraphs.append(s["owners"]["needed"].format(resources=needed.rstrip(".")))
     if not owners.bullets:
-        owners.paragraphs = from_answers(said("stakeholders", "resources")) + owners.paragraphs
-    if not owners.bullets and not owners.paragraphs:
-        owners.paragraphs = [todo(s["owners"]["todo"])]
+        owners.paragraphs = from_answers(said("stakeholders")) or [todo(s["owners"]["todo"])]
     sections.append(owners)
+
+    # What the CEO is asked for: only when the brief or an answer asks for something
+    # (asking for nothing is fine, so its absence is no TODO).
+    needs = Section("needs", s["needs"]["heading"])
+    needs.bullets = [_clean(r) for r in brief.resources or () if r.strip()]
+    if not needs.bullets:
+        needs.paragraphs = from_answers(said("resources"))
+    if needs.bullets or needs.paragraphs:
+        sections.append(needs)
 
     system = _clean(brief.system) if brief.system else todo(words["title_todo"])
     preamble = []
