@@ -272,14 +272,24 @@ def _contradictions(
     spec = _spec()["contradiction"]
     tol = float(spec["tolerance"])
     out: list[Flag] = []
-    times = [q for q in result.quantities if q.kind in ("duration", "deadline")]
+    # A figure read inside a longer one ("thousand pounds" in "40 thousand pounds") is
+    # the same mention, not a second figure.
+    quantities = [
+        q
+        for q in result.quantities
+        if not any(
+            o.start <= q.start and q.end <= o.end and o.end - o.start > q.end - q.start
+            for o in result.quantities
+        )
+    ]
+    times = [q for q in quantities if q.kind in ("duration", "deadline")]
     # An answer that gives the brief's estimate somewhere ("the full fix in 4 to 6
     # hours") means its other times are other steps ("a workaround in 30 minutes").
     eta = facts.eta
     eta_given = eta is not None and any(_time_verdict(low_text, q, eta) is False for q in times)
     #: Figures already flagged: the same number said twice is one contradiction.
     seen: set[tuple[str, float, float | None, str]] = set()
-    for q in result.quantities:
+    for q in quantities:
         s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
         if _patterns()["correction"].search(low_text, s_start, s_end):
             continue
@@ -288,7 +298,7 @@ def _contradictions(
                 continue
             brief, kind = eta.text, "time"
         else:
-            part = _is_part(low_text, q, result.quantities)
+            part = _is_part(low_text, q, quantities)
             figure = _figure_conflict(q, facts.figures, tol, part)
             if figure is None:
                 continue
