@@ -107,6 +107,10 @@ def quantities(a: Analysis) -> list[Quantity]:
         return out
     impact_spans = sorted(a.elements["impact"].spans)
     starts = [s for s, _ in impact_spans]
+    # The first hypothetical marker of each sentence, found once.
+    hypothetical: dict[int, int] = {}
+    for hit in doc.hits_of("hypothetical_marker"):
+        hypothetical.setdefault(doc.sentence_index(hit.start), hit.start)
     for ent in a.entities:
         if ent.kind not in ("count", "money", "percent"):
             continue
@@ -148,7 +152,7 @@ def quantities(a: Analysis) -> list[Quantity]:
                 text=doc.text[ent.start : ent.end],
                 high=ent.hi if ent.hi != ent.value else None,
                 referent=referent,
-                hypothetical=_hypothetical(doc, ent.start),
+                hypothetical=hypothetical.get(doc.sentence_index(ent.start), ent.start) < ent.start,
             )
         )
     for t, start in a.forward["timeline"]:
@@ -244,14 +248,6 @@ def _money_referent(doc: Doc, start: int, end: int) -> str:
         if c in hit.cats
     }
     return _join(role.removeprefix("money_"), *sorted(found))
-
-
-def _hypothetical(doc: Doc, start: int) -> bool:
-    """A projection or hypothetical ("unfixed, we'd lose ...", "could reach 5,000"); a
-    plain future ("we'll email all 2,300 customers") states the figure as a fact."""
-    if not doc.hits_of("hypothetical_marker"):
-        return False
-    return doc.any_in("hypothetical_marker", doc.sentence_span(start)[0], start)
 
 
 def _eta_event(doc: Doc, start: int, t: TimeRef) -> str:

@@ -63,7 +63,6 @@ def _prep_regex() -> re.Pattern[str]:
     )
 
 
-_WORD_START = re.compile(r"(?<![\w'’])[a-z~]")
 _BARE_HOUR = re.compile(
     r"\s*(?:o['’]?clock|[.,;:!?)]|$|and(?![\w])|or(?![\w])|today|tonight|tomorrow|this|then"
     r"|sharp|at the latest|latest|with|to(?![\w])|either|regardless|whatever|or so|ish)"
@@ -75,6 +74,10 @@ _TECH_OBJECT = re.compile(
 )
 
 _DONE_CATS = ("act_done", "act_doing", "mitigation_state")
+
+
+def _inside_word(low: str, pos: int) -> bool:
+    return pos > 0 and (low[pos - 1].isalnum() or low[pos - 1] in "_'’")
 
 
 @functools.cache
@@ -94,7 +97,8 @@ def _words(name: str) -> frozenset[str]:
 def _prev_words(low: str, pos: int, n: int = 4) -> list[str]:
     """Up to ``n`` words right before ``pos``, nearest first, stopping at punctuation."""
     out: list[str] = []
-    for word in reversed(low[max(0, pos - 48) : pos].split()[-n:]):
+    # rsplit with a limit splits only the last few words of the 48-character window.
+    for word in reversed(low[max(0, pos - 48) : pos].rsplit(None, n)[-n:]):
         if not word[-1].isalnum():
             break
         out.append(word)
@@ -558,15 +562,16 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         return none
     seg_lo = doc.segment_start(t.start)
     seg_hi = doc.segment_end(t.start)
-    # The preposition before the time, tried only at word starts ("begin 5" is not
-    # "in 5"), leftmost first so "within the next" wins over "next".
-    prep_match = None
     prep_re = _prep_regex()
-    for word in _WORD_START.finditer(doc.low, max(seg_lo, t.start - 40), t.start):
-        prep_match = prep_re.match(doc.low, word.start(), t.start)
-        if prep_match is not None:
-            break
-    prep = lexicon.norm(prep_match.group("prep")) if prep_match else ""
+    prep_match = prep_re.search(doc.low, max(seg_lo, t.start - 40), t.start)
+    if prep_match is not None and _inside_word(doc.low, prep_match.start()):
+        # "begin 5" is not "in 5": look again after that letter.
+        prep_match = prep_re.search(doc.low, prep_match.start() + 1, t.start)
+        if prep_match is not None and _inside_word(doc.low, prep_match.start()):
+            prep_match = None
+    prep = prep_match.group("prep") if prep_match else ""
+    if not prep.isalpha() and prep:
+        prep = lexicon.norm(prep)  # "within  the next", "no-later-than": one spacing
     if prep.startswith("eta "):
         prep = "eta"
     ev_start = prep_match.start() if prep_match else t.start
@@ -918,7 +923,7 @@ def _mitigation(doc: Doc) -> Found:
 
 
 _DIRECTION = re.compile(r" (?:to|off|away|over to|out of|onto|back to)(?![\w])")
-_SUBJECT_BASE = re.compile(r"(?:we|i|they|team|engineers|ops)\s+(?:(?:already|just|now)\s+)?$")
+_BASE_SUBJECTS = frozenset(("we", "i", "they", "team", "engineers", "ops"))
 
 
 def _reported_present(doc: Doc, hit: Hit) -> bool:
@@ -927,7 +932,10 @@ def _reported_present(doc: Doc, hit: Hit) -> bool:
     reporting a done action (common in speech and from non-native speakers). Without
     "already", "now" after it or a past marker in the sentence it may be a proposal."""
     low = doc.low
-    if _SUBJECT_BASE.search(low, max(0, hit.start - 24), hit.start) is None:
+    before = _prev_words(low, hit.start, 2)
+    if before and before[0] in ("already", "just", "now"):
+        before = before[1:]
+    if not before or before[0] not in _BASE_SUBJECTS:
         return False
     if "mover" in hit.cats and not doc.any_in(
         "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)

@@ -80,9 +80,7 @@ class Doc:
 
     __slots__ = (
         "_clause_bounds",
-        "_clause_ends",
         "_seg_bounds",
-        "_seg_ends",
         "by_cat",
         "low",
         "past_starts",
@@ -127,8 +125,6 @@ class Doc:
             bounds.add(hit.start)
         self._clause_bounds = sorted(bounds)
         self._seg_bounds = sorted(seg)
-        self._clause_ends = self._part_ends(self._clause_bounds)
-        self._seg_ends = self._part_ends(self._seg_bounds)
 
     # -- positions ---------------------------------------------------------------
 
@@ -156,9 +152,7 @@ class Doc:
         return start if start > pos - CONTEXT else pos - CONTEXT
 
     def clause_end(self, pos: int) -> int:
-        i = bisect_right(self._clause_bounds, pos) - 1
-        end = self._clause_ends[i] if i >= 0 else self._first_end(self._clause_bounds)
-        return end if end < pos + CONTEXT else pos + CONTEXT
+        return self._part_end(self._clause_bounds, pos)
 
     def segment_start(self, pos: int) -> int:
         """Start of the sentence part holding ``pos`` (sentences split at semicolons)."""
@@ -167,30 +161,19 @@ class Doc:
         return start if start > pos - CONTEXT else pos - CONTEXT
 
     def segment_end(self, pos: int) -> int:
-        i = bisect_right(self._seg_bounds, pos) - 1
-        end = self._seg_ends[i] if i >= 0 else self._first_end(self._seg_bounds)
-        return end if end < pos + CONTEXT else pos + CONTEXT
+        return self._part_end(self._seg_bounds, pos)
 
-    def _first_end(self, bounds: list[int]) -> int:
-        """The end of a part for a position before the first boundary."""
-        end = bounds[0] if bounds else len(self.text)
-        return min(end, self.sentences[0][1]) if self.sentences else end
-
-    def _part_ends(self, bounds: list[int]) -> list[int]:
-        """For each boundary, where its part ends: the next boundary or its sentence's end
-        (every sentence start is a boundary, so a part never spans two sentences)."""
-        ends: list[int] = []
-        n = len(self.text)
-        sentences = self.sentences
-        last = len(sentences) - 1
-        k = 0  # the sentence holding the current boundary (bounds and starts both sorted)
-        for index, start in enumerate(bounds):
-            while k < last and sentences[k + 1][0] <= start:
-                k += 1
-            nxt = bounds[index + 1] if index + 1 < len(bounds) else n
-            s_end = sentences[k][1] if sentences else n
-            ends.append(nxt if nxt < s_end else s_end)
-        return ends
+    def _part_end(self, bounds: list[int], pos: int) -> int:
+        """The next boundary after ``pos``, its sentence's end or CONTEXT away."""
+        i = bisect_right(bounds, pos)
+        end = bounds[i] if i < len(bounds) else len(self.text)
+        if self.sentences:
+            j = bisect_right(self.sent_starts, pos) - 1
+            s_end = self.sentences[j if j > 0 else 0][1]
+            if s_end < end:
+                end = s_end
+        limit = pos + CONTEXT
+        return end if end < limit else limit
 
     def window(self, pos: int) -> tuple[int, int]:
         """The sentence holding ``pos``, clipped to CONTEXT characters either side."""
