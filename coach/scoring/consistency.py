@@ -111,14 +111,17 @@ def quantities(a: Analysis) -> list[Quantity]:
     hypothetical: dict[int, int] = {}
     for hit in doc.hits_of("hypothetical_marker"):
         hypothetical.setdefault(doc.sentence_index(hit.start), hit.start)
+    n_spans = len(impact_spans)
     for ent in a.entities:
-        if ent.kind not in ("count", "money", "percent"):
+        if ent.kind not in _FIGURE_KINDS or not n_spans:
             continue
+        # The impact span holding the figure, or starting inside it.
         i = bisect_right(starts, ent.start) - 1
-        candidates = [impact_spans[k] for k in (i, i + 1) if 0 <= k < len(impact_spans)]
-        span = next(
-            ((s, e) for s, e in candidates if s <= ent.start < e or ent.start <= s < ent.end), None
-        )
+        span = None
+        if i >= 0 and impact_spans[i][0] <= ent.start < impact_spans[i][1]:
+            span = impact_spans[i]
+        elif i + 1 < n_spans and ent.start <= impact_spans[i + 1][0] < ent.end:
+            span = impact_spans[i + 1]
         if span is None:
             continue
         noun: Hit | None = None
