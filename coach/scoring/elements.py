@@ -639,20 +639,19 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
             or _notify_before(doc, cs, t.start)
             or _notify_main_verb(doc, cs, t.start)
             or _other_event(doc, cs, t)
-            or _owned_after(doc, ev_start, t, seg_hi)
+            or _owned_after(doc, ev_start, t, seg_hi, cs)
         )
         if not owned:
             out["timeline"] = ev_start
     return out
 
 
-def _owned_after(doc: Doc, ev_start: int, t: TimeRef, seg_hi: int) -> bool:
+def _owned_after(doc: Doc, ev_start: int, t: TimeRef, seg_hi: int, cs: int) -> bool:
     """A time that opens its clause belongs to what follows it: "By 15:00 we'll know the
     cause", "by Friday, an automatic check blocks ...", "by 16:00 the team emails every
-    customer" are not times for the fix."""
-    s_start = doc.sentence_span(ev_start)[0]
-    lead = doc.low[max(s_start, doc.clause_start(ev_start)) : ev_start]
-    if lead.strip(" ,;:-*•\t") and lead.strip(" ,;:-*•\t") not in _words("time_openers"):
+    customer" are not times for the fix. ``cs`` is the start of the time's clause."""
+    lead = doc.low[cs:ev_start].strip(" ,;:-*•\t")
+    if lead and lead not in _words("time_openers"):
         return False
     hi = min(seg_hi, t.end + 100)
     lo = t.end
@@ -1263,11 +1262,15 @@ def _safeguard_at_work(doc: Doc, noun: Hit) -> tuple[int, int] | None:
     process that "now" does something with a check ("offboarding now removes access
     automatically"). Past failures of an existing safeguard ("the check failed", "our
     alert fired") are not."""
+    low = doc.low
+    hi = noun.end + 24
+    cs = doc.clause_start(noun.start)  # never before the sentence start
+    candidate = doc.any_in("guard_verb", noun.end, hi) or doc.any_in("guard_state", noun.end, hi)
+    if not candidate and low.find("now", cs, noun.start) < 0:
+        return None  # the cheap test first: most safeguard words are neither
     if doc.is_question(noun.start) or doc.negated(noun.start):
         return None
-    low = doc.low
-    ce = doc.clause_end(noun.end)
-    hi = min(ce, noun.end + 24)
+    hi = min(doc.clause_end(noun.end), hi)
     for cat in ("guard_verb", "guard_state"):
         hit = doc.first_after(cat, noun.end, hi)
         if hit is None or not _NOUN_GAP_SHORT.fullmatch(low, noun.end, hit.start):
@@ -1282,9 +1285,9 @@ def _safeguard_at_work(doc: Doc, noun: Hit) -> tuple[int, int] | None:
                 continue  # "let replication catch up": a base form needs a plural subject
         return noun.start, hit.end
     # "Offboarding now removes access automatically": a process with a new behaviour.
-    s_start = doc.sentence_span(noun.start)[0]
-    cs = doc.clause_start(noun.start)
-    for match in _NOW_VERB.finditer(low, max(cs, s_start), noun.start):
+    if low.find("now", cs, noun.start) < 0:
+        return None
+    for match in _NOW_VERB.finditer(low, cs, noun.start):
         verb = match.group(1)
         subject = _prev_words(low, match.start() + 1, 1)
         plural = bool(subject) and subject[0].endswith("s") and subject[0] not in ("is", "was")
@@ -1513,10 +1516,11 @@ def _stakeholders(doc: Doc) -> Found:
         if any(w in ("we", "i", "us") for w in subject) or _BY_AFTER.match(low, hit.end):
             continue
         found.spans.append((max(doc.clause_start(hit.start), hit.start - 30), hit.end))
-    for hit in doc.hits_of("message_verb"):
-        span = _message_sent(doc, hit)
-        if span is not None:
-            found.spans.append(span)
+    if doc.hits_of("message_noun"):  # no message said, nobody was sent one
+        for hit in doc.hits_of("message_verb"):
+            span = _message_sent(doc, hit)
+            if span is not None:
+                found.spans.append(span)
     for hit in doc.hits_of("stakeholders_header"):
         span = _header_content(doc, hit)
         if span is not None:
