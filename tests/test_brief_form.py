@@ -82,6 +82,22 @@ def test_the_form_round_trips_a_brief() -> None:
     assert brief_from_form(form_from_brief(clock)) == clock
 
 
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        'impact: [{value: 3, unit: users, what: "users: VIP (gold)"}]',
+        "impact: [{value: 40, high: 60, unit: money, currency: ETH, what: drained}]",
+        "impact: [{value: 10, high: 12.5, unit: percent, what: of payments (card)}]",
+        'eta: {by: "4 pm"}',
+    ],
+)
+def test_editing_a_brief_in_the_form_keeps_it(yaml_text: str) -> None:
+    from coach.brief.loader import load_brief_text
+
+    brief = load_brief_text(yaml_text)
+    assert brief_from_form(form_from_brief(brief)) == brief
+
+
 def test_empty_form_is_an_empty_brief() -> None:
     assert brief_from_form({}) == Brief()
     assert brief_from_form({"system": "  ", "mitigation": "\n\n"}) == Brief()

@@ -227,3 +227,27 @@ def test_prep_shows_each_gap_with_how_to_handle_it_in_the_meeting() -> None:
     assert "✗ Impact has no figure." in text
     assert "In the meeting: \"We don't have a count yet." in text
     assert "In the meeting: \"We don't know the cause yet." in text
+
+
+async def test_e_in_the_picker_edits_a_brief_and_saving_keeps_the_rest(tmp_path: Path) -> None:
+    store = BriefStore(tmp_path / "data")
+    store.save_text("payments", PAYMENTS.read_text(encoding="utf-8"))
+    before = store.load("payments")[1]
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BriefFormScreen)
+        name = form.query_one("#field-name", Input)
+        assert name.value == "payments" and name.disabled
+        assert form.query_one("#field-system", Input).value == "the payments gateway"
+        fill(form, system="the card payments gateway")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    after = store.load("payments")[1]
+    assert after.system == "the card payments gateway"
+    assert after.model_copy(update={"system": before.system}) == before

@@ -109,7 +109,11 @@ def parse_figure(line: str) -> dict[str, Any]:
         hint = f"; did you mean '{close}'?" if close else ""
         shown = f"unknown unit '{word}'" if word else "no unit after the number"
         raise ValueError(f"{shown}{hint} (units: {', '.join(names)}, or a currency like GBP)")
-    what = what.strip().lstrip("-–—:(").rstrip(")").strip()
+    what = what.strip().lstrip("-–—:").strip()
+    # "300 tickets (support)": brackets around the whole of it go; any other bracket
+    # is the user's ("VIP (gold)" stays as written, so editing a brief keeps it).
+    if what.startswith("(") and what.endswith(")") and what.count("(") == 1:
+        what = what[1:-1].strip()
     if what:
         figure["what"] = what
     return figure
