@@ -201,8 +201,11 @@ def _blame(doc: Doc) -> list[RawFlag]:
 
 def _counterfactual(doc: Doc) -> list[RawFlag]:
     out: list[RawFlag] = []
-    for index, (s_start, s_end) in enumerate(doc.sentences):
-        del index
+    if not doc.hits_of("cf_if") or not doc.hits_of("cf_would"):
+        return out
+    # Only the sentences that hold an "if" (in order), not every sentence.
+    sentences = sorted({doc.sentence_span(h.start) for h in doc.hits_of("cf_if")})
+    for s_start, s_end in sentences:
         ifs = doc.in_range("cf_if", s_start, s_end)
         woulds = doc.in_range("cf_would", s_start, s_end)
         if not ifs or not woulds:

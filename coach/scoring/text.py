@@ -98,8 +98,10 @@ class Doc:
         self.words = len(text.split())
         self.sentences = _split_sentences(self.low)
         self.sent_starts = [s for s, _ in self.sentences]
+        # Sentence spans end at their last non-space character.
+        low = self.low
         self.questions = frozenset(
-            i for i, (s, e) in enumerate(self.sentences) if self.low[s:e].rstrip().endswith("?")
+            i for i, (s, e) in enumerate(self.sentences) if low[e - 1] == "?"
         )
         self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
         # Start positions per category, built on first use (for bisect).
@@ -107,7 +109,6 @@ class Doc:
         self.past_starts = _past_tense_starts(self.low)
         bounds = set(self.sent_starts)
         seg = set(self.sent_starts)
-        low = self.low
         n = len(low)
         for match in _CLAUSE_PUNCT.finditer(low):
             end = match.end()
