@@ -9,7 +9,9 @@ this module raises two flags:
   figure of the same unit ("23,000 users" when the brief says 2,300; a
   percentage only against one of the same thing, by the brief figure's
   ``what``; the same number said twice is one contradiction), or a time
-  outside the brief's estimate ("by tonight" when the brief says 4–6 hours). A
+  outside the brief's estimate ("by tonight" when the brief says 4–6 hours, or
+  says "by 16:00": a named time is judged against a clock estimate only when it is
+  surely later, ``clock_after``). A
   correction in the same sentence, up to a semicolon ("now 3,100, up from
   2,300"), clears it, as in the scorer's own ``inconsistent`` check. A count that
   is a part of the affected group ("two of our biggest customers") contradicts
@@ -111,6 +113,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "certain": _regex(spec["overclaimed_cause"]["certain"]),
         "cause_word": _regex(spec["overclaimed_cause"]["cause_words"]),
         "named": _regex(spec["contradiction"]["named_windows"]),
+        "after": _regex(spec["contradiction"]["clock_after"]),
         "subset": _regex(spec["contradiction"]["subset_markers"]),
         "refers": _regex(spec["overclaimed_cause"]["neighbour_refers"]),
         "future": _regex(spec["overclaimed_cause"]["future"]),
@@ -245,6 +248,12 @@ def _time_verdict(low_text: str, q: Quantity, eta: BriefEta) -> bool | None:
         if eta.minutes is None:
             return None
         return abs(q.value - eta.minutes) > float(spec["clock_minutes"])
+    if eta.minutes is not None:
+        # A named time against a clock estimate: only one surely later can be judged.
+        earliest = _named_clock(low_text[q.start : q.end])
+        if earliest is None:
+            return None
+        return earliest > eta.minutes + float(spec["clock_minutes"]) or None
     if eta.hours is None:
         return None
     tol = float(spec["time_tolerance"])
@@ -254,6 +263,16 @@ def _time_verdict(low_text: str, q: Quantity, eta: BriefEta) -> bool | None:
     else:
         window = _named_window(low_text[q.start : q.end], q.value)
     return window[1] < brief_low or window[0] > brief_high
+
+
+def _named_clock(phrase: str) -> float | None:
+    """The earliest time of day a named time ("tonight") can mean, if it is listed."""
+    after: dict[str, float] = _spec()["contradiction"]["clock_after"]
+    found = [lexicon.norm(m.group()) for m in _patterns()["after"].finditer(phrase)]
+    for key in sorted(found, key=len, reverse=True):
+        if key in after:
+            return float(after[key])
+    return None
 
 
 def _named_window(phrase: str, horizon: float) -> tuple[float, float]:
