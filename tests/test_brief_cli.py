@@ -188,3 +188,21 @@ def test_brief_new_refuses_a_taken_or_bad_name(
     assert code == 1 and "not a usable brief name" in err
     code, _, err = run(capsys, "brief", "new", "fresh")
     assert code == 1 and "needs an interactive terminal" in err
+
+
+def test_a_data_dir_that_is_a_file_and_dot_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    monkeypatch.setenv("COACH_DATA_DIR", str(not_a_dir))
+    code, _, err = run(capsys, "brief", "list")
+    assert code == 1 and err.strip() == (
+        f"coach: cannot read the briefs directory {not_a_dir / 'briefs'}: Not a directory; "
+        "choose another data directory with --data-dir or COACH_DATA_DIR"
+    )
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    add(tmp_path, ".payments.yaml", "x")  # an editor's, not a brief
+    add(tmp_path, "payments", "system: x\n")
+    code, out, _ = run(capsys, "brief", "list", "--json")
+    assert code == 0 and [b["name"] for b in json.loads(out)["briefs"]] == ["payments"]

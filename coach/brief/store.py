@@ -94,14 +94,19 @@ class BriefStore:
 
     def files(self) -> list[Path]:
         try:
+            # Dot files are editors' and tools' (".payments.yaml.swp", ".#x.yaml"), and
+            # no brief name starts with a dot.
             found = [
-                p for p in self.directory.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()
+                p
+                for p in self.directory.iterdir()
+                if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
             ]
         except FileNotFoundError:
             return []
         except OSError as error:
             raise CoachError(
-                f"cannot read the briefs directory {self.directory}: {error.strerror or error}"
+                f"cannot read the briefs directory {self.directory}: {error.strerror or error}; "
+                "choose another data directory with --data-dir or COACH_DATA_DIR"
             ) from error
         return sorted(found, key=lambda p: p.stem)
 
