@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
 import signal
 import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_fakes import FIXTURES
+from tmux_support import (
+    Terminal,
+    branching_scenario_dir,
+    coach_env,
+    gone,
+    open_terminal,
+    python_coach,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,88 +39,18 @@ TYPING = "It will be fixed by 18:00 today and"  # never sent: lost with the proc
 LAST = "It will be fixed by 18:00 today, and I will update you at 16:00."
 
 
-class Tmux:
-    """A tmux server of our own (its own socket) running one command at 100x30."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.socket = f"coach-kill-{uuid.uuid4().hex[:8]}"
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return out.stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> Path:
-        """Start ``command`` (exec'd, so the pid file holds its own pid); return the pid file."""
-        pid_file = self.tmp_path / f"pid-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        inner = f"echo $$ > {shlex.quote(str(pid_file))}; exec env {exports} {shlex.join(command)}"
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "k", "-x", "100", "-y", "30")
-        self.run("set-option", "-t", "k", "remain-on-exit", "on")
-        self.run("respawn-pane", "-k", "-t", "k", f"sh -c {shlex.quote(inner)}")
-        return pid_file
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "k")
-
-    def wait_for(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out; the screen was:\n{text}")
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", "k", "-l", text)
-
-    def key(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "k", *keys)
-
-    def dead(self) -> bool:
-        return self.run("display-message", "-p", "-t", "k", "#{pane_dead}").strip() == "1"
-
-    def kill_server(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-
-
 @pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    assert shutil.which("tmux"), "tmux is needed for the end-to-end tests (.ci/run installs it)"
-    servers: list[Tmux] = []
-
-    def new() -> Tmux:
-        server = Tmux(tmp_path)
-        servers.append(server)
-        return server
-
-    yield new  # type: ignore[misc]
-    for server in servers:
-        server.kill_server()
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    yield from open_terminal(tmp_path)
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
-    env = {
-        "TERM": "xterm-256color",
-        "COACH_DATA_DIR": str(tmp_path / "data"),
-        "COACH_CONFIG_DIR": str(tmp_path / "config"),
-        "COACH_SCENARIOS": str(tmp_path / "scenarios"),
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "LANG": "C.UTF-8",
-    }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return env
+    return coach_env(tmp_path, scenarios=str(tmp_path / "scenarios"))
 
 
 def coach(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "coach", *args],
+        [*python_coach(), *args],
         env=environment(tmp_path),
         capture_output=True,
         text=True,
@@ -126,26 +58,14 @@ def coach(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def gone(pid: int) -> bool:
-    """Ended (a zombie waiting for tmux to reap it counts as ended)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
-
-
 def test_kill_9_after_two_answers_keeps_both_and_resumes(
-    tmux: Callable[[], Tmux], tmp_path: Path
+    terminal: Terminal, tmp_path: Path
 ) -> None:
-    (tmp_path / "scenarios").mkdir()
-    shutil.copy(FIXTURES / "engine" / "branching.yaml", tmp_path / "scenarios" / "branching.yaml")
+    branching_scenario_dir(tmp_path)
     env = environment(tmp_path)
 
-    first = tmux()
-    pid_file = first.start(
-        [sys.executable, "-m", "coach", "rehearse", SCENARIO, "--no-typing-delay"], env
-    )
+    first = terminal
+    pid_file = first.start_exec([*python_coach(), "rehearse", SCENARIO, "--no-typing-delay"], env)
     first.wait_for(lambda s: "Start the meeting" in s)
     first.key("Enter")
     first.wait_for(lambda s: QUESTION in s)
@@ -179,10 +99,11 @@ def test_kill_9_after_two_answers_keeps_both_and_resumes(
     assert transcript["node"] == "q2"  # waiting at the exact question
     assert transcript["variables"]["patience"] == 1  # the follow-up cost patience
 
-    second = tmux()
-    second.start(
-        [sys.executable, "-m", "coach", "rehearse", "--resume", session["id"], "--no-typing-delay"],
-        env,
+    # A new server for the resumed run (the killed pane's server is ended).
+    terminal.fresh()
+    second = terminal
+    second.start_exec(
+        [*python_coach(), "rehearse", "--resume", session["id"], "--no-typing-delay"], env
     )
     second.wait_for(lambda s: NEXT_QUESTION in s and STRONG[:40] in s)
     second.type(LAST)

@@ -3,18 +3,13 @@ send-keys, the screen read with capture-pane. .ci/run installs tmux."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_fakes import FIXTURES
+from tmux_support import Terminal, branching_scenario_dir, coach_env, open_terminal
 
 from coach.store import SessionStore
 
@@ -31,71 +26,9 @@ STRONG = [
 FOLLOW_UP = "How many customers?"
 
 
-class Terminal:
-    """One tmux server of our own (its own socket), running one command."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.socket = f"coach-e2e-{uuid.uuid4().hex[:8]}"
-        self.tmp_path = tmp_path
-
-    def tmux(self, *args: str) -> str:
-        out = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return out.stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> None:
-        """Run ``command``; when it ends, its exit code is written to :attr:`exit_file`."""
-        self.exit_file = self.tmp_path / f"exit-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        line = f"env {exports} {shlex.join(command)}; echo $? > {shlex.quote(str(self.exit_file))}"
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30")
-        self.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
-        self.tmux("respawn-pane", "-k", "-t", "e2e", line)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "e2e")
-
-    def wait_for(self, predicate: Callable[[str], bool], timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out; the screen was:\n{text}")
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "e2e", "-l", text)
-
-    def key(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "e2e", *keys)
-
-    def exit_code(self, timeout: float = 10.0) -> int:
-        """Wait for the command to end; its exit code."""
-        self.wait_for(
-            lambda s: self.exit_file.exists() and self.exit_file.read_text() != "", timeout
-        )
-        return int(self.exit_file.read_text())
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-
-    def fresh(self) -> None:
-        """A new server (a new socket) for the next command; the old one is ended."""
-        self.kill()
-        self.socket = f"coach-e2e-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    assert shutil.which("tmux"), "tmux is needed for the end-to-end tests (.ci/run installs it)"
-    term = Terminal(tmp_path)
-    try:
-        yield term
-    finally:
-        term.kill()
+    yield from open_terminal(tmp_path)
 
 
 def coach_command() -> list[str]:
@@ -104,35 +37,13 @@ def coach_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "coach"]
 
 
-def coach_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        "TERM": "xterm-256color",
-        "COACH_DATA_DIR": str(tmp_path / "data"),
-        "COACH_CONFIG_DIR": str(tmp_path / "config"),
-        "COACH_SCENARIOS": "",
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "LANG": "C.UTF-8",
-    }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return env
-
-
-def scenario_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "scenarios"
-    directory.mkdir()
-    shutil.copy(FIXTURES / "engine" / "branching.yaml", directory / "branching.yaml")
-    return directory
-
-
 def test_rehearse_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     command = [
         *coach_command(),
         "rehearse",
         SCENARIO,
         "--scenarios",
-        str(scenario_dir(tmp_path)),
+        str(branching_scenario_dir(tmp_path)),
         "--no-typing-delay",
     ]
     terminal.start(command, coach_env(tmp_path))
@@ -167,7 +78,7 @@ def test_ctrl_q_mid_session_then_resume_in_a_real_terminal(
     terminal: Terminal, tmp_path: Path
 ) -> None:
     command = [*coach_command(), "rehearse", SCENARIO, "--scenarios"]
-    command += [str(scenario_dir(tmp_path)), "--no-typing-delay"]
+    command += [str(branching_scenario_dir(tmp_path)), "--no-typing-delay"]
     terminal.start(command, coach_env(tmp_path))
     terminal.wait_for(lambda s: "Start the meeting" in s)
     terminal.key("Enter")
