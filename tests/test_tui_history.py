@@ -192,6 +192,8 @@ async def test_mark_two_and_compare_them(tmp_path: Path) -> None:
         pairs = [str(s.render()) for s in compare.query(".compare-pair Static")]
         assert any("<script>" in p for p in pairs)  # the weak answer, as text
         assert any("Checkout failed for 1,200 customers" in p for p in pairs)
+        # Each answer is the Debrief's block: its elements, flags and suggestions too.
+        assert any("⚑ hedging" in p and "✓ impact, mitigation" in p for p in pairs)
         await pilot.press("escape")
         assert app.screen is screen
 

@@ -14,10 +14,14 @@ from textual.content import Content
 from coach.textsafe import strip_terminal
 
 if TYPE_CHECKING:
+    from coach.engine.transcript import Turn
     from coach.scoring.result import AnswerResult
 
 #: A speaking pace that is neither rushed nor slow (words per minute).
 SPEAKING_WPM = 150
+
+#: Show this much of a very long answer on screen; exports carry the whole text.
+ANSWER_PREVIEW_CHARS = 6_000
 
 #: How each kind of evidence looks; theme variables keep light and dark readable.
 #: Timeline and mitigation, what a CEO asks about first, each have their own
@@ -135,6 +139,54 @@ def legend() -> Content:
         if index:
             parts.append((" · ", "dim"))
         parts.append((label, style))
+    return Content.assemble(*parts)
+
+
+def question_line(ceo_name: str, question: str) -> Content:
+    """``Dana: What happened?``: the CEO's name, then the question (file text, escapes
+    stripped, never markup)."""
+    return Content.assemble((ceo_name, "bold $text-accent"), ": ", strip_terminal(question))
+
+
+def answer_content(turn: Turn, *, who: str = "You", limit: int = ANSWER_PREVIEW_CHARS) -> Content:
+    """One scored answer as the Debrief shows it, and Compare too: a title (``who``,
+    then attempt, score and time), the text with its evidence highlighted (cut at
+    ``limit`` characters), the elements it has and misses, and each flag with its
+    suggestion."""
+    result = turn.result
+    text = turn.text
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    facts = []
+    if turn.attempt and turn.attempt > 1:
+        facts.append(f"attempt {turn.attempt}")
+    if result is not None:
+        facts.append(f"score {result.score}")
+    if turn.seconds is not None:
+        facts.append(clock(turn.seconds))
+    title: list[Content | str | tuple[str, str]] = [(who, "bold $text-primary")] if who else []
+    if facts:
+        title.append((("  " if who else "") + " · ".join(facts), "dim"))
+    parts: list[Content | str | tuple[str, str]] = []
+    if title:
+        parts.extend([Content.assemble(*title), "\n"])
+    parts.append(highlight_answer(text, result))
+    if cut:
+        parts.append((f"… ({len(turn.text) - limit:,} more characters)", "dim"))
+    if result is not None:
+        present = [element_label(e) for e in result.expects if e not in result.missing]
+        if present:
+            parts.extend(["\n", ("✓ " + ", ".join(present), "$text-success")])
+        if result.missing:
+            missing = ", ".join(element_label(e) for e in result.missing)
+            parts.extend(["\n", (f"✗ missing: {missing}", "$text-error")])
+        for flag in result.flags:
+            parts.extend(
+                ["\n", (f"⚑ {flag.code.replace('_', ' ')}", FLAG_STYLE), f": {flag.message}"]
+            )
+            if flag.suggestion:
+                parts.extend(["\n   ", ("→ " + flag.suggestion, "italic")])
     return Content.assemble(*parts)
 
 

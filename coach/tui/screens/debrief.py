@@ -23,24 +23,19 @@ from coach.store.export import gap_lines
 from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 from coach.tui.render import (
-    FLAG_STYLE,
-    clock,
+    answer_content,
     dimension_label,
-    element_label,
-    highlight_answer,
     legend,
     level_style,
+    question_line,
     score_line,
 )
 
 if TYPE_CHECKING:
     from coach.engine.debrief import Debrief
-    from coach.engine.transcript import Transcript, Turn
+    from coach.engine.transcript import Transcript
     from coach.scenario.model import Scenario
     from coach.tui.app import CoachApp
-
-#: Show this much of a very long answer here; exports carry the whole text.
-ANSWER_PREVIEW_CHARS = 6_000
 
 #: A practise-next item quotes at most this much of the answer it points at (a
 #: "too long" flag's evidence is the whole answer, which may be 100 KB).
@@ -114,12 +109,7 @@ class DebriefScreen(Screen[None]):
             for review in d.reviews:
                 with Vertical(classes="review"):
                     yield Static(
-                        Content.assemble(
-                            (self._ceo_name(), "bold $text-accent"),
-                            ": ",
-                            strip_terminal(review.question),
-                        ),
-                        classes="question",
+                        question_line(self._ceo_name(), review.question), classes="question"
                     )
                     if review.coaching:
                         yield Static(
@@ -129,7 +119,7 @@ class DebriefScreen(Screen[None]):
                     with Horizontal(classes="pair"):
                         with Vertical(classes="yours"):
                             for index in review.answers:
-                                yield Static(self._answer(self.transcript.turns[index]))
+                                yield Static(answer_content(self.transcript.turns[index]))
                         yield Static(
                             Content.assemble(
                                 ("Model answer", "bold $text-success"),
@@ -222,48 +212,6 @@ class DebriefScreen(Screen[None]):
                 parts.extend(["\n   ", ("“" + quote + "”", "italic dim")])
             lines.append(Content.assemble(*parts))
         return Content("\n").join(lines)
-
-    def _answer(self, turn: Turn) -> Content:
-        result = turn.result
-        text = turn.text
-        cut = len(text) > ANSWER_PREVIEW_CHARS
-        if cut:
-            text = text[:ANSWER_PREVIEW_CHARS]
-        title: list[Content | str | tuple[str, str]] = [("You", "bold $text-primary")]
-        facts = []
-        if turn.attempt and turn.attempt > 1:
-            facts.append(f"attempt {turn.attempt}")
-        if result is not None:
-            facts.append(f"score {result.score}")
-        if turn.seconds is not None:
-            facts.append(clock(turn.seconds))
-        if facts:
-            title.append(("  " + " · ".join(facts), "dim"))
-        parts: list[Content | str | tuple[str, str]] = [
-            Content.assemble(*title),
-            "\n",
-            highlight_answer(text, result),
-        ]
-        if cut:
-            parts.append((f"… ({len(turn.text) - ANSWER_PREVIEW_CHARS:,} more characters)", "dim"))
-        if result is not None:
-            present = [element_label(e) for e in result.expects if e not in result.missing]
-            if present:
-                parts.extend(["\n", ("✓ " + ", ".join(present), "$text-success")])
-            if result.missing:
-                missing = ", ".join(element_label(e) for e in result.missing)
-                parts.extend(["\n", (f"✗ missing: {missing}", "$text-error")])
-            for flag in result.flags:
-                parts.extend(
-                    [
-                        "\n",
-                        (f"⚑ {flag.code.replace('_', ' ')}", FLAG_STYLE),
-                        f": {flag.message}",
-                    ]
-                )
-                if flag.suggestion:
-                    parts.extend(["\n   ", ("→ " + flag.suggestion, "italic")])
-        return Content.assemble(*parts)
 
     # -- actions -------------------------------------------------------------------------
 

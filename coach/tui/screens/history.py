@@ -36,7 +36,13 @@ from coach.errors import CoachError
 from coach.store.records import ScenarioStats, SessionSummary, scenario_stats
 from coach.textsafe import strip_terminal
 from coach.tui.commands import PaletteCommand
-from coach.tui.render import dimension_label, highlight_answer, legend, level_style
+from coach.tui.render import (
+    answer_content,
+    dimension_label,
+    legend,
+    level_style,
+    question_line,
+)
 
 if TYPE_CHECKING:
     from coach.engine.transcript import Transcript, Turn
@@ -74,8 +80,9 @@ FIXED_COLUMNS = (
 )
 #: Seconds of no typing before the filter is applied.
 FILTER_PAUSE = 0.15
-#: A very long answer is cut here in the comparison (exports carry all of it).
-ANSWER_PREVIEW_CHARS = 2_000
+#: A very long answer is cut here in the comparison, shorter than on the Debrief
+#: as two sit side by side (exports carry all of it).
+COMPARE_PREVIEW_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -684,14 +691,7 @@ class CompareScreen(Screen[None]):
             yield Static(legend(), id="compare-legend")
             for node in c.nodes:
                 with Vertical(classes="compare-node"):
-                    yield Static(
-                        Content.assemble(
-                            (self.ceo_name, "bold $text-accent"),
-                            ": ",
-                            strip_terminal(node.question),
-                        ),
-                        classes="question",
-                    )
+                    yield Static(question_line(self.ceo_name, node.question), classes="question")
                     with Horizontal(classes="compare-pair"):
                         yield Static(self._answers("Before", node.before), classes="before")
                         yield Static(self._answers("After", node.after), classes="after")
@@ -751,21 +751,14 @@ class CompareScreen(Screen[None]):
         )
 
     def _answers(self, side: str, turns: list[Turn]) -> Content:
+        """One side of a question: each answer as the Debrief shows it."""
         if not turns:
             return Content.assemble(
                 (side, "bold"), "\n", Content.styled("not reached", "dim italic")
             )
         parts: list[Content | str | tuple[str, str]] = [(side, "bold")]
         for turn in turns:
-            score = turn.result.score if turn.result is not None else None
-            parts += ["\n", (f"score {score}" if score is not None else "not scored", "dim"), "\n"]
-            text = turn.text
-            if len(text) > ANSWER_PREVIEW_CHARS:
-                more = len(text) - ANSWER_PREVIEW_CHARS
-                parts.append(Content(strip_terminal(text[:ANSWER_PREVIEW_CHARS])))
-                parts.append((f"… ({more:,} more characters)", "dim"))
-            else:
-                parts.append(highlight_answer(text, turn.result))
+            parts += ["\n", answer_content(turn, who="", limit=COMPARE_PREVIEW_CHARS)]
         return Content.assemble(*parts)
 
     def action_back(self) -> None:
