@@ -350,3 +350,22 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
     )
     codes = sorted(d.code for d in check_text(text, "x.yaml").diagnostics)
     assert codes == ["S101", "S103", "S105"]
+
+
+def _with_brief(wording: str) -> str:
+    return _minimal().replace(
+        "    refunds: not decided yet\n",
+        f"    refunds: not decided yet\n  with_brief:\n{wording}",
+        1,
+    )
+
+
+def test_with_brief_may_not_reword_what_a_brief_fills() -> None:
+    [d] = check_text(_with_brief("    system: our platform\n"), "x.yaml").diagnostics
+    assert d.code == "S214" and "a brief fills it already" in d.message
+
+
+def test_with_brief_wording_names_only_brief_fields() -> None:
+    [d] = check_text(_with_brief('    refunds: "{plan} and {refunds}"\n'), "x.yaml").diagnostics
+    assert d.code == "S214" and "{refunds}" in d.message and "{system}" in d.message
+    assert check_text(_with_brief('    refunds: "{plan}"\n'), "x.yaml").diagnostics == []

@@ -12,38 +12,37 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Collection
 from importlib import resources
-from typing import cast
+from typing import Any, cast
 
 import yaml
 
 from coach.brief import units
 from coach.brief.model import Brief
+from coach.scenario.model import BRIEF_PLACEHOLDERS, Scenario, fill
 from coach.scoring.brief_checks import BriefEta, BriefFacts, BriefFigure, cause_terms
 from coach.textsafe import strip_terminal
 
 #: The placeholder names a brief fills, in the order the brief form shows them.
-PLACEHOLDERS: tuple[str, ...] = (
-    "system",
-    "what_happened",
-    "impact",
-    "cause",
-    "cause_status",
-    "mitigation",
-    "plan",
-    "eta",
-    "people",
-    "next_update",
-    "ceo_name",
-)
+#: The scenario format owns the list: its validator checks ``with_brief`` against it.
+PLACEHOLDERS: tuple[str, ...] = BRIEF_PLACEHOLDERS
 
 
 @functools.cache
+def _data() -> dict[str, Any]:
+    text = resources.files("coach.brief").joinpath("data", "facts.yaml").read_text("utf-8")
+    return cast(dict[str, Any], yaml.safe_load(text))
+
+
 def neutral_facts() -> dict[str, str]:
     """What a placeholder says when the brief leaves its field out."""
-    text = resources.files("coach.brief").joinpath("data", "facts.yaml").read_text("utf-8")
-    data = cast(dict[str, dict[str, str]], yaml.safe_load(text))
-    return dict(data["neutral"])
+    return dict(_data()["neutral"])
+
+
+def _first_amount(brief: Brief, units_: Collection[str]) -> str | None:
+    """The first impact figure in one of ``units_``, as "2,300 users" or "£40,000"."""
+    return next((f.amount for f in brief.figures if f.unit in units_), None)
 
 
 def join(items: list[str] | None, sep: str = "; ") -> str | None:
@@ -62,6 +61,8 @@ def given_facts(brief: Brief) -> dict[str, str]:
         "system": brief.system,
         "what_happened": brief.what_happened,
         "impact": impact_text(brief),
+        "affected": _first_amount(brief, _data()["affected_units"]),
+        "money": _first_amount(brief, ("money",)),
         "cause": brief.cause,
         "cause_status": brief.cause_status,
         "mitigation": join(brief.mitigation),
@@ -87,6 +88,23 @@ def placeholder_facts(brief: Brief) -> dict[str, str]:
     the scenario's name)."""
     facts = {k: v for k, v in neutral_facts().items() if k != "ceo_name"}
     facts.update(given_facts(brief))
+    return facts
+
+
+def session_facts(
+    scenario: Scenario, brief: Brief | None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The placeholder values a session speaks with: the scenario's own facts;
+    with a brief, the brief's (or their neutral wording), and the scenario's other
+    facts as its ``situation.with_brief`` words them, so no line names the
+    scenario's own incident; then ``extra`` (tests, ``coach run --fact``)."""
+    facts = dict(scenario.facts)
+    if brief is not None:
+        from_brief = placeholder_facts(brief)
+        facts.update(from_brief)
+        for name, wording in scenario.situation.with_brief.items():
+            facts[name] = fill(wording, from_brief)
+    facts.update(extra or {})
     return facts
 
 

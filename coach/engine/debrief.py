@@ -10,7 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from coach.brief.facts import placeholder_facts
+from coach.brief.facts import session_facts
+from coach.brief.model_answer import brief_model_answer
 from coach.engine.transcript import Transcript, Turn
 from coach.scenario.model import Scenario, fill
 
@@ -32,6 +33,9 @@ class NodeReview(BaseModel):
     question: str
     answers: list[int] = Field(description="Indexes of the user's turns at this node.")
     model_answer: str
+    #: "brief" when the model answer was put together from the user's own brief
+    #: (the scenario's tells another incident), so the screen can say so.
+    model_answer_from: Literal["scenario", "brief"] = "scenario"
     coaching: str | None = None
 
 
@@ -77,7 +81,7 @@ def build_debrief(
     scenario: Scenario, transcript: Transcript, facts: dict[str, str] | None = None
 ) -> Debrief:
     brief = transcript.brief
-    facts = {**scenario.facts, **(placeholder_facts(brief) if brief else {}), **(facts or {})}
+    facts = session_facts(scenario, brief, facts)
     ending = scenario.ending_map.get(transcript.ending) if transcript.ending else None
     return Debrief(
         scenario_id=scenario.id,
@@ -161,11 +165,17 @@ def _reviews(scenario: Scenario, transcript: Transcript, facts: dict[str, str]) 
         review = reviews.get(turn.node)
         if review is None:
             node = scenario.node_map[turn.node]
+            from_brief = None
+            if transcript.brief is not None:
+                from_brief = brief_model_answer(
+                    node, transcript.brief, opening=node.id == scenario.start_id
+                )
             review = reviews[turn.node] = NodeReview(
                 node=node.id,
                 question=fill(node.ceo, facts),
                 answers=[],
-                model_answer=fill(node.model_answer, facts),
+                model_answer=from_brief or fill(node.model_answer, facts),
+                model_answer_from="brief" if from_brief else "scenario",
                 coaching=fill(node.coaching, facts) if node.coaching else None,
             )
         review.answers.append(index)

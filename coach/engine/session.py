@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from coach.brief.facts import check_facts, placeholder_facts
+from coach.brief.facts import check_facts, session_facts
 from coach.brief.model import Brief
 from coach.engine import states
 from coach.engine.states import State
@@ -63,11 +63,7 @@ class Session:
         brief = transcript.brief
         #: Placeholder values: the scenario's facts, then the brief's (the CEO talks
         #: about the user's own incident), then any given here.
-        self.facts = {
-            **scenario.facts,
-            **(placeholder_facts(brief) if brief else {}),
-            **(facts or {}),
-        }
+        self.facts = session_facts(scenario, brief, facts)
         #: What answers are checked against (contradictions, an overclaimed cause).
         self.brief_facts = check_facts(brief) if brief else None
 

@@ -67,6 +67,18 @@ CODES: dict[str, Code] = {
         Code("S211", "empty", "error", "Empty or blank text, or an empty list."),
         Code("S212", "unused-variable", "warning", "A declared variable no condition reads."),
         Code("S213", "dead-branch", "warning", "A branch whose condition can never hold."),
+        Code(
+            "S214",
+            "bad-brief-wording",
+            "error",
+            "A with_brief entry for no fact, or naming no brief field.",
+        ),
+        Code(
+            "S215",
+            "unworded-fact",
+            "warning",
+            "A line names a scenario fact that has no with_brief wording.",
+        ),
     )
 }
 

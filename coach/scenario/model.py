@@ -30,6 +30,25 @@ Verdict = Literal["excellent", "good", "mixed", "poor", "failed"]
 #: The variable every scenario has, initialised from ``ceo.patience``.
 PATIENCE = "patience"
 
+#: The placeholders an incident brief fills (coach/brief/facts.py), in the order
+#: the brief form shows them. With a brief, these replace the scenario's own
+#: facts of the same name; ``situation.with_brief`` words the scenario's others.
+BRIEF_PLACEHOLDERS: tuple[str, ...] = (
+    "system",
+    "what_happened",
+    "impact",
+    "affected",
+    "money",
+    "cause",
+    "cause_status",
+    "mitigation",
+    "plan",
+    "eta",
+    "people",
+    "next_update",
+    "ceo_name",
+)
+
 
 class _Strict(BaseModel):
     # strict: YAML's "no" must not quietly become False where text is expected,
@@ -58,6 +77,14 @@ class Situation(_Strict):
     people: Text
     next_update: Text
     facts: dict[Slug, Text] = Field(default_factory=dict)
+    with_brief: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description=(
+            "How a fact reads when the user rehearses their own incident from a brief: "
+            "the scenario's own value would name somebody else's incident. The wording "
+            "may use the brief's placeholders, e.g. {system} or {affected}."
+        ),
+    )
 
 
 class Branch(_Strict):
@@ -163,7 +190,7 @@ class Scenario(_Strict):
     def facts(self) -> dict[str, str]:
         """Every placeholder name and its value."""
         s = self.situation
-        values = s.model_dump(exclude={"facts"})
+        values = s.model_dump(exclude={"facts", "with_brief"})
         values.update(s.facts)
         values["ceo_name"] = self.ceo.name
         values["title"] = self.title

@@ -25,7 +25,8 @@ from typing import Any
 from coach.scenario import conditions as c
 from coach.scenario.diagnostics import Diagnostic, closest, sort_key
 from coach.scenario.loader import Loaded, Path_, SourceMap, parse_text, read_path
-from coach.scenario.model import PATIENCE, Scenario
+from coach.scenario.model import BRIEF_PLACEHOLDERS, PATIENCE, Scenario
+from coach.scenario.model import placeholders as placeholder_names
 
 #: The file name endings that hold scenarios.
 SUFFIXES = (".yaml", ".yml")
@@ -366,6 +367,7 @@ class _Checker:
         for path, value in self.spoken():
             if "{" in value or "}" in value:
                 self.placeholders(path, value, facts)
+        self.brief_wording(facts)
 
     def blank_strings(self) -> Iterator[tuple[Path_ | tuple[int, int], bool]]:
         """Whitespace-only text and keys (pydantic already rejects empty text):
@@ -379,11 +381,16 @@ class _Checker:
             if not value.strip():
                 yield path, is_key
 
-    def spoken(self) -> Iterator[tuple[Path_, str]]:
-        """The text the CEO says or the debrief shows: placeholders are filled there."""
+    def spoken(self, with_brief: bool = False) -> Iterator[tuple[Path_, str]]:
+        """The text the CEO says or the debrief shows: placeholders are filled there.
+        ``with_brief``: what is still shown when the user rehearses their own
+        incident (a question that expects elements gets a model answer from the
+        brief, coach/brief/model_answer.py)."""
         for i, node in enumerate(self.s.nodes):
             for key in ("ceo", "model_answer", "coaching"):
                 value = getattr(node, key)
+                if with_brief and key == "model_answer" and node.expects:
+                    continue
                 if value:
                     yield ("nodes", i, key), value
             for j, branch in enumerate(node.branches):
@@ -395,6 +402,38 @@ class _Checker:
         for k, trigger in enumerate(self.s.triggers):
             if trigger.say:
                 yield ("triggers", k, "say"), trigger.say
+
+    def brief_wording(self, facts: dict[str, str]) -> None:
+        """With a brief, the CEO talks about the user's incident: a fact the brief
+        does not fill must be worded for it under ``situation.with_brief``, or the
+        line would name the scenario's own incident (S215). The wordings may name
+        only the brief's fields (S214)."""
+        worded = self.s.situation.with_brief
+        for name, wording in worded.items():
+            where: Path_ = ("situation", "with_brief", name)
+            if name not in facts or name in BRIEF_PLACEHOLDERS:
+                close = closest(name, [f for f in facts if f not in BRIEF_PLACEHOLDERS])
+                why = "a brief fills it already" if name in BRIEF_PLACEHOLDERS else "no fact"
+                hint = f"did you mean {close!r}?" if close else "name one of situation.facts"
+                self.report(where, "S214", f"with_brief: {name!r} is {why}; {hint}", key=True)
+            for used in placeholder_names(wording):
+                if used not in BRIEF_PLACEHOLDERS:
+                    self.report(
+                        where,
+                        "S214",
+                        f"with_brief wording names {{{used}}}, which a brief does not fill; "
+                        f"use one of {{{'}, {'.join(BRIEF_PLACEHOLDERS)}}}",
+                    )
+        for path, text in self.spoken(with_brief=True):
+            for used in dict.fromkeys(placeholder_names(text)):
+                if used in facts and used not in BRIEF_PLACEHOLDERS and used not in worded:
+                    self.report(
+                        path,
+                        "S215",
+                        f"{{{used}}} names this scenario's own incident when the user "
+                        f"rehearses their own; add situation.with_brief.{used} "
+                        "worded for any incident",
+                    )
 
     def placeholders(self, path: Path_, text: str, facts: dict[str, str]) -> None:
         try:
