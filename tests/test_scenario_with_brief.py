@@ -1,8 +1,9 @@
 """With a brief, a shipped scenario talks about the user's incident, never its own.
 
 Everything a user sees in a rehearsal with a brief (the CEO's lines and
-reactions, the endings, coaching notes and model answers) is rendered with two
-briefs: a full one (tests/data/briefs/payments.yaml) and an empty one. None of
+reactions, the endings, coaching notes and model answers) is rendered with
+every brief in tests/data/briefs/ (a full one per role, each about an incident
+unlike the role scenario's own) and with an empty one. None of
 it may carry the scenario's own incident: a number or time that is not the
 brief's, a fact's value, or a name from the scenario's situation (its people,
 its company, its customers). Facts a scenario words for any incident keep
@@ -81,7 +82,10 @@ def _own_names(scenario: Scenario) -> set[str]:
 
 
 def _briefs() -> list[tuple[str, Brief]]:
-    return [("payments brief", load_brief(PAYMENTS)), ("empty brief", Brief())]
+    """Every brief under tests/data/briefs/ (one per role, of an incident unlike
+    the role scenario's own), and an empty one."""
+    found = sorted(PAYMENTS.parent.glob("*.yaml"))
+    return [(path.name, load_brief(path)) for path in found] + [("empty brief", Brief())]
 
 
 @pytest.mark.parametrize("scenario_id", WORDED_FOR_BRIEFS)
