@@ -72,6 +72,22 @@ def test_run_readable_report(tmp_path: Path) -> None:
     assert "\x1b" not in out.stdout  # not a TTY: no colour
 
 
+def test_run_report_names_the_question_of_a_gap_not_its_node_id(tmp_path: Path) -> None:
+    answers = tmp_path / "a.txt"
+    # The second question gets no time twice, so the CEO gives up on the timeline.
+    no_time = ["I will update you at 16:00.", "I will update you at 16:00 again."]
+    answers.write_text("\n---\n".join([STRONG[0], *no_time]))
+    out = coach("run", str(FIXTURE), "--answers", str(answers))
+    assert out.returncode == 0, out.stderr
+    question = "“When is it fixed, and when do I hear from you?”"
+    assert f"Gaps the CEO gave up on: timeline, asked in {question}" in out.stdout
+    assert f"worst in your answer to {question}" in out.stdout
+    assert "q2" not in out.stdout  # no node id anywhere in the human text
+    data = json.loads(coach("run", str(FIXTURE), "--answers", str(answers), "--json").stdout)
+    assert data["gaps"] == [{"node": "q2", "missing": ["timeline"]}]  # the JSON keeps ids
+    assert data["improvements"][0]["node"] == "q2"
+
+
 @pytest.mark.parametrize(
     ("content", "suffix", "needle"),
     [

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_samples import BASE, NASTY, nasty_answers, transcript
+from store_samples import BASE, NASTY, answer_result, nasty_answers, transcript
 
 from coach.cli import main
 from coach.store import SessionStore
@@ -160,6 +160,25 @@ def test_show_prints_a_scored_transcript_without_terminal_escapes(
     assert "\x1b" not in out and "\x07" not in out
     assert "<script>" in out  # plain text in a terminal: shown, not interpreted
     assert "YOU [ 80]:" in out and "Overall: " in out and "missing: impact" in out
+
+
+def test_show_names_the_question_the_ceo_gave_up_on(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "We rolled back at 14:05."
+    result = answer_result(
+        text, expects=["impact", "mitigation"], evidence={"mitigation": "rolled"}
+    )
+    t = transcript(answers=[(text, result)])
+    assert [(g.node, g.missing) for g in t.gaps] == [("q1", ["impact"])]
+    with SessionStore.open(data_dir) as store:
+        session_id = store.create(t)
+    code, out, _ = run(capsys, "show", session_id)
+    assert code == 0
+    assert "Gaps the CEO gave up on: impact, asked in “Question 1?”" in out
+    assert "q1:" not in out and "'q1'" not in out
+    code, out, _ = run(capsys, "export", session_id, "--format", "json")
+    assert json.loads(out)["transcript"]["gaps"] == [{"node": "q1", "missing": ["impact"]}]
 
 
 def test_show_strips_escapes_from_every_imported_string(

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from store_samples import answer_result, transcript
 
+from coach.engine.report import QUOTE_CHARS, asked, gap_lines, improvement_where
 from coach.scoring.result import AnswerResult
-from coach.store.export import (
-    QUOTE_CHARS,
-    asked,
-    gap_lines,
-    improvement_where,
-    to_html,
-    to_markdown,
-)
+from coach.store.export import to_html, to_markdown
 
 
 def missing_impact() -> list[tuple[str, AnswerResult]]:

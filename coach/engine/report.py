@@ -1,18 +1,74 @@
-"""A readable, plain-text scored transcript and debrief (``coach run``, ``coach show``).
+"""A readable, plain-text scored transcript and debrief (``coach run``, ``coach show``),
+and the wording every human-readable view shares: a CEO question named in words
+(node ids such as "now" or "q2" mean nothing to a reader), used here, by the
+exports and by the Debrief screen.
 
-User text is stripped of terminal escapes before it is printed. With ``color``
-the evidence for each element is highlighted and flags are underlined.
+Every string is stripped of terminal escapes before it is printed: answers are
+stored verbatim and an imported session's other text is no more trusted. With
+``color`` the evidence for each element is highlighted and flags are underlined.
 """
 
 from __future__ import annotations
 
-from coach.engine.debrief import Debrief
-from coach.engine.transcript import Transcript, Turn
+from typing import TYPE_CHECKING
+
 from coach.scoring.names import DIMENSIONS
 from coach.textsafe import strip_terminal
 
+if TYPE_CHECKING:
+    from coach.engine.debrief import Debrief
+    from coach.engine.transcript import Transcript, Turn
+
 _BOLD, _DIM, _UNDER, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[0m"
 _ELEMENT_COLOR = "\x1b[32m"  # green: evidence the CEO wanted
+
+
+# -- naming a question in words --------------------------------------------------
+
+#: A CEO question quoted beside a gap or an improvement is cut to about this length.
+QUOTE_CHARS = 72
+
+
+def _short(text: str) -> str:
+    """One line of at most :data:`QUOTE_CHARS`, ending on a whole word."""
+    line = " ".join(strip_terminal(text).split())
+    if len(line) <= QUOTE_CHARS:
+        return line
+    cut = line[:QUOTE_CHARS]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:") + " …"
+
+
+def asked(transcript: Transcript, node: str) -> str | None:
+    """What the CEO asked at ``node``, shortened. ``None`` when the transcript has
+    no line there."""
+    lines = [t for t in transcript.turns if t.speaker == "ceo" and t.node == node]
+    first = next((t for t in lines if t.kind == "question"), lines[0] if lines else None)
+    return None if first is None else _short(first.text)
+
+
+def element_words(name: str) -> str:
+    """``root_cause`` as ``root cause``."""
+    return name.replace("_", " ")
+
+
+def gap_lines(transcript: Transcript) -> list[str]:
+    """Each point the CEO gave up asking about, with the question in words."""
+    out = []
+    for gap in transcript.gaps:
+        missing = ", ".join(element_words(name) for name in gap.missing)
+        question = asked(transcript, gap.node)
+        out.append(f"{missing}, asked in “{question}”" if question else f"{missing} ({gap.node})")
+    return out
+
+
+def improvement_where(transcript: Transcript, node: str, points: int) -> str:
+    """``−300 points across all answers; worst in your answer to “…”``."""
+    question = asked(transcript, node)
+    where = f"your answer to “{question}”" if question else f"the answer at {node}"
+    return f"−{points} points across all answers; worst in {where}"
+
+
+# -- the plain-text report -------------------------------------------------------
 
 
 def highlight(turn: Turn, color: bool) -> str:
@@ -38,37 +94,42 @@ def highlight(turn: Turn, color: bool) -> str:
 
 
 def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> str:
-
     def b(s: str) -> str:
         return _BOLD + s + _RESET if color else s
 
     def dim(s: str) -> str:
         return _DIM + s + _RESET if color else s
 
-    lines = [b(f"{debrief.title}  [{transcript.scenario_id}]")]
-    if transcript.brief_name:
+    def plain(s: str | None) -> str:
+        return strip_terminal(s or "")
+
+    t = transcript
+    lines = [b(f"{plain(debrief.title)}  [{plain(t.scenario_id)}]")]
+    if t.brief_name:
         # Which incident the answers were checked against (`coach brief check NAME`).
-        lines.append(f"Your incident: brief {strip_terminal(transcript.brief_name)}")
+        lines.append(f"Your incident: brief {plain(t.brief_name)}")
     lines.append("")
-    for turn in transcript.turns:
+    for turn in t.turns:
         if turn.speaker == "ceo":
-            lines.append(f"CEO: {turn.text}")
+            lines.append(f"CEO: {plain(turn.text)}")
             continue
         result = turn.result
         score = f"{result.score:3d}" if result else "  -"
         lines.append(f"YOU [{score}]: {highlight(turn, color)}")
         if result:
             if turn.missing:
-                lines.append(dim(f"      missing: {', '.join(turn.missing)}"))
+                missing = ", ".join(element_words(plain(m)) for m in turn.missing)
+                lines.append(dim(f"      missing: {missing}"))
             for flag in result.flags:
-                lines.append(dim(f"      {flag.code}: {flag.message} — {flag.suggestion}"))
+                said = f"{plain(flag.code)}: {plain(flag.message)} — {plain(flag.suggestion)}"
+                lines.append(dim(f"      {said}"))
         lines.append("")
     lines.append("")
     lines.append(b("Debrief"))
     if debrief.ending_title:
-        lines.append(f"Ending: {debrief.ending_title} ({debrief.verdict})")
+        lines.append(f"Ending: {plain(debrief.ending_title)} ({plain(debrief.verdict)})")
         if debrief.ending_summary:
-            lines.append(f"  {debrief.ending_summary}")
+            lines.append(f"  {plain(debrief.ending_summary)}")
     else:
         lines.append(f"Ending: none — the session was {debrief.status}")
     lines.append(b(f"Overall: {debrief.overall}/100"))
@@ -79,19 +140,21 @@ def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> 
         lines.append("")
         lines.append(b("Practise next"))
         for i, imp in enumerate(debrief.improvements, 1):
-            lines.append(f"  {i}. {imp.title} (answer at '{imp.node}', −{imp.points})")
+            where = improvement_where(t, imp.node, imp.points)
+            lines.append(f"  {i}. {plain(imp.title)} ({plain(where)})")
             if imp.detail:
-                lines.append(f"     {imp.detail}")
-    if debrief.gaps:
+                lines.append(f"     {plain(imp.detail)}")
+    gaps = gap_lines(t)
+    if gaps:
         lines.append("")
-        lines.append("Gaps the CEO gave up on: " + "; ".join(debrief.gaps))
+        lines.append("Gaps the CEO gave up on: " + "; ".join(plain(g) for g in gaps))
     lines.append("")
     lines.append(b("Your answers beside the model answers"))
     for review in debrief.reviews:
-        lines.append(f"- {review.question}")
+        lines.append(f"- {plain(review.question)}")
         for index in review.answers:
-            lines.append(f"    you:   {strip_terminal(transcript.turns[index].text)}")
-        lines.append(f"    model: {review.model_answer}")
+            lines.append(f"    you:   {plain(t.turns[index].text)}")
+        lines.append(f"    model: {plain(review.model_answer)}")
     return "\n".join(lines) + "\n"
 
 

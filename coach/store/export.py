@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from coach import __version__
+from coach.engine.report import gap_lines, improvement_where
 from coach.errors import CoachError
 from coach.scoring.names import DIMENSIONS, ELEMENTS
 from coach.textsafe import strip_terminal
@@ -60,46 +61,6 @@ def export(
     if fmt == "html":
         return to_html(transcript, scenario, session_id)
     return to_json(transcript)
-
-
-# -- naming a question in words --------------------------------------------------
-
-#: A CEO question quoted beside a gap or an improvement is cut to about this length.
-QUOTE_CHARS = 72
-
-
-def _short(text: str) -> str:
-    """One line of at most :data:`QUOTE_CHARS`, ending on a whole word."""
-    line = " ".join(strip_terminal(text).split())
-    if len(line) <= QUOTE_CHARS:
-        return line
-    cut = line[:QUOTE_CHARS]
-    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:") + " …"
-
-
-def asked(transcript: Transcript, node: str) -> str | None:
-    """What the CEO asked at ``node``, shortened: node ids ("now", "q2") mean
-    nothing to a reader. ``None`` when the transcript has no line there."""
-    lines = [t for t in transcript.turns if t.speaker == "ceo" and t.node == node]
-    first = next((t for t in lines if t.kind == "question"), lines[0] if lines else None)
-    return None if first is None else _short(first.text)
-
-
-def gap_lines(transcript: Transcript) -> list[str]:
-    """Each point the CEO gave up asking about, with the question in words."""
-    out = []
-    for gap in transcript.gaps:
-        missing = ", ".join(name.replace("_", " ") for name in gap.missing)
-        question = asked(transcript, gap.node)
-        out.append(f"{missing}, asked in “{question}”" if question else f"{missing} ({gap.node})")
-    return out
-
-
-def improvement_where(transcript: Transcript, node: str, points: int) -> str:
-    """``−300 points across all answers; worst in your answer to “…”``."""
-    question = asked(transcript, node)
-    where = f"your answer to “{question}”" if question else f"the answer at {node}"
-    return f"−{points} points across all answers; worst in {where}"
 
 
 # -- the debrief, with or without the scenario ---------------------------------

@@ -17,9 +17,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from coach.engine.report import gap_lines
 from coach.errors import CoachError
 from coach.scoring.names import DIMENSIONS
-from coach.store.export import gap_lines
 from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 from coach.tui.render import (
