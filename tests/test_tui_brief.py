@@ -17,6 +17,7 @@ from coach.tui.screens.debrief import DebriefScreen
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.prep import PrepScreen
 from coach.tui.screens.rehearsal import RehearsalScreen
+from coach.tui.widgets import Checklist
 
 SIZE = (110, 40)
 PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
@@ -73,6 +74,7 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         rehearsal = app.screen
         assert isinstance(rehearsal, RehearsalScreen)
         assert "Priya Natarajan here. What happened to the payments gateway?" in screen_text(app)
+        assert "Your incident: payments  with Priya Natarajan" in screen_text(app)
         for answer in ["impact mitigation", "timeline next_update"]:
             await pilot.press(*answer, "enter")
             await settle(pilot)
@@ -182,6 +184,12 @@ async def test_home_b_chooses_a_brief_and_prep_shows_its_readiness(tmp_path: Pat
         assert "Your brief: payments" in text and "ready for 13 of 13 questions" in text
         assert "You are meeting Priya Natarajan" in text
         assert app.sub_title == "your incident: payments"
+        # The heading and the checklist are the user's incident, not the scenario's:
+        # the CEO's questions from the readiness report, ticked where the brief answers.
+        assert "Your incident: payments" in text and prep.scenario.title not in text
+        checklist = prep.query_one("#checklist", Checklist)
+        assert checklist.option_count == 13 and checklist.selected == list(range(13))
+        assert "Checklist 13/13 ticked" in text
         # Back on Home, b marks the brief in use and offers to drop it.
         await pilot.press("escape")
         await settle(pilot)

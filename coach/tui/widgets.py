@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
@@ -86,9 +87,11 @@ class Checklist(OptionList):
         def control(self) -> Checklist:
             return self.checklist
 
-    def __init__(self, items: list[str], *, id: str | None = None) -> None:
+    def __init__(
+        self, items: list[str], *, ticked: Iterable[int] = (), id: str | None = None
+    ) -> None:
         self._items = items
-        self._ticked: set[int] = set()
+        self._ticked: set[int] = set(ticked)
         super().__init__(*(self._prompt(i) for i in range(len(items))), id=id, markup=False)
 
     @property

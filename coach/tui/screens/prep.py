@@ -68,12 +68,21 @@ class PrepScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.scenario
+        chosen = self.coach.brief
+        # With a brief, the incident is the user's own: the scenario gives the CEO
+        # and the questions, so its title (another incident) steps back.
+        heading: tuple[str, str] = (s.title, "bold")
+        detail = f"   {s.role} · {s.difficulty}"
+        if chosen is not None:
+            heading = (f"Your incident: {chosen[0]}", "bold")
+            detail = f"   {s.role} questions · {s.difficulty}"
+        checklist, ticked = self._checklist()
         yield Header()
         with Vertical(id="prep"):
             yield Static(
                 Content.assemble(
-                    (s.title, "bold"),
-                    (f"   {s.role} · {s.difficulty}", "dim"),
+                    heading,
+                    (detail, "dim"),
                     "\n",
                     ("You are meeting ", ""),
                     (self._ceo_name(), "bold"),
@@ -86,9 +95,7 @@ class PrepScreen(Screen[None]):
                     yield Static(self._brief(), id="brief-text")
                 with Vertical(id="prep-side"):
                     yield Static("Before you walk in", classes="section-title")
-                    yield Checklist(
-                        [" ".join(item.split()) for item in s.checklist], id="checklist"
-                    )
+                    yield Checklist(checklist, ticked=ticked, id="checklist")
                     yield Static("Glossary", classes="section-title")
                     with VerticalScroll(id="glossary"):
                         yield Static(self._glossary(), id="glossary-text")
@@ -100,6 +107,20 @@ class PrepScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
         self._count()
+
+    def _checklist(self) -> tuple[list[str], list[int]]:
+        """The questions to prepare and those already answered. The scenario's
+        checklist asks about its own incident; with a brief, the questions every
+        CEO asks come from the readiness report, ticked where the brief answers."""
+        chosen = self.coach.brief
+        if chosen is None:
+            return [" ".join(item.split()) for item in self.scenario.checklist], []
+        from coach.brief.readiness import readiness
+
+        items = readiness(chosen[1]).counted
+        return [item.question for item in items], [
+            i for i, item in enumerate(items) if item.answered
+        ]
 
     def _ceo_name(self) -> str:
         """The CEO's name: the user's brief can name the real one."""
@@ -134,8 +155,9 @@ class PrepScreen(Screen[None]):
         return Content.assemble(*parts).rstrip()
 
     def _count(self) -> None:
-        ticked = len(self.query_one("#checklist", Checklist).selected)
-        total = len(self.scenario.checklist)
+        checklist = self.query_one("#checklist", Checklist)
+        ticked = len(checklist.selected)
+        total = checklist.option_count
         self.query_one("#checklist-count", Static).update(
             f"Checklist {ticked}/{total} ticked · Enter on Start begins"
         )

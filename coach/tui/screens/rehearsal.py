@@ -105,8 +105,11 @@ class RehearsalScreen(Screen[None]):
         yield Header()
         with Vertical(id="rehearsal"):
             with Horizontal(id="status-bar"):
+                # With a brief the incident is the user's own, not the scenario's.
+                brief_name = self.session.transcript.brief_name
+                title = f"Your incident: {brief_name}" if brief_name else scenario.title
                 yield Static(
-                    Content.assemble((scenario.title, "bold"), (f"  with {self.ceo_name}", "dim")),
+                    Content.assemble((title, "bold"), (f"  with {self.ceo_name}", "dim")),
                     id="scenario-title",
                 )
                 yield Static("", id="patience")
