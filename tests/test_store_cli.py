@@ -90,6 +90,30 @@ def test_history_json_has_the_contract_keys(
     assert by_id[ids["unfinished"]]["answers"] == 2
 
 
+def test_history_marks_a_session_left_at_its_first_question_not_started(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = seed(data_dir)
+    with SessionStore.open(data_dir) as store:
+        empty = store.create(
+            transcript(started=BASE + timedelta(hours=3), status="unfinished", answers=[])
+        )
+    code, out, _ = run(capsys, "history")
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert rows[empty].split()[-4:] == ["not", "started", "-", "0"]
+    assert rows[ids["unfinished"]].split()[-3] == "unfinished"  # answered: as before
+    # The JSON contract keeps the status: the session is unfinished and resumes.
+    listed = {r["id"]: r for r in json.loads(run(capsys, "history", "--json")[1])}
+    assert (listed[empty]["status"], listed[empty]["answers"]) == ("unfinished", 0)
+    assert empty in [
+        r["id"] for r in json.loads(run(capsys, "history", "--json", "--status", "unfinished")[1])
+    ]
+    code, out, _ = run(capsys, "show", empty)
+    assert code == 0
+    assert out.splitlines()[0].endswith("unfinished (not started: no answer yet)")
+
+
 def test_history_filters(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = seed(data_dir)
 

@@ -36,7 +36,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="list stored sessions (newest first)",
         description=(
             "List stored sessions, newest first: id, start time, scenario, role, status "
-            "(finished, unfinished or abandoned), overall score and number of answers."
+            "(finished, unfinished or abandoned; an unfinished session left at its first "
+            "question shows as 'not started'), overall score and number of answers."
         ),
     )
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
@@ -140,7 +141,22 @@ def _scenario_for(transcript: Transcript, extra_dirs: list[str]) -> Scenario | N
     return entry.scenario if entry is not None else None
 
 
+#: How ``coach history`` and ``coach show`` name an unfinished session with no
+#: answer yet (a kill or quit at the first question keeps it, so it can resume;
+#: the JSON status stays ``unfinished``).
+NOT_STARTED = "not started"
+
+
+def _not_started(summary: SessionSummary) -> bool:
+    return summary.status == "unfinished" and summary.answers == 0
+
+
 def _describe(summary: SessionSummary) -> str:
+    if _not_started(summary):
+        return (
+            f"{_safe(summary.scenario)}, started {_local(summary.started_at)}, unfinished "
+            f"({NOT_STARTED}: no answer yet)"
+        )
     answers = "1 answer" if summary.answers == 1 else f"{summary.answers} answers"
     return (
         f"{_safe(summary.scenario)}, started {_local(summary.started_at)}, {summary.status}, "
@@ -189,14 +205,16 @@ def history_command(args: argparse.Namespace) -> int:
     id_width = max(2, *(len(s.id) for s in sessions))
     lines = [
         f"{'ID':{id_width}}  {'STARTED':16}  {'SCENARIO':{width}}  {'ROLE':{role_width}}  "
-        f"{'STATUS':10}  {'OVERALL':>7}  {'ANSWERS':>7}"
+        f"{'STATUS':11}  {'OVERALL':>7}  {'ANSWERS':>7}"
     ]
     for s in sessions:
         scenario = clean(s.scenario)[:width]
         role = clean(s.role)[:role_width]
+        # A session with no answer has no score either: "-", not a 0 that reads as one.
+        status, overall = (NOT_STARTED, "-") if _not_started(s) else (s.status, str(s.overall))
         lines.append(
             f"{s.id:{id_width}}  {_local(s.started_at)}  {scenario:{width}}  {role:{role_width}}  "
-            f"{s.status:10}  {s.overall:7d}  {s.answers:7d}"
+            f"{status:11}  {overall:>7}  {s.answers:7d}"
         )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

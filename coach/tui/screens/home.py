@@ -115,12 +115,15 @@ class HomeScreen(Screen[None]):
         query = self.query_one("#filter", Input).value.strip().lower()
         rows: list[Option | None] = []
         known = {s.id for s in catalog.scenarios}
-        resumable = [u for u in self._unfinished if u.scenario in known][:RESUME_ROWS]
-        if resumable and not query:
+        offered = resumable(self._unfinished, self._stats)
+        resumable_rows = [u for u in offered if u.scenario in known][:RESUME_ROWS]
+        if resumable_rows and not query:
             rows.append(
                 Option(Content.styled("Unfinished — resume", "bold $text-accent"), disabled=True)
             )
-            rows.extend(Option(_resume_prompt(u), id=f"{RESUME_PREFIX}{u.id}") for u in resumable)
+            rows.extend(
+                Option(_resume_prompt(u), id=f"{RESUME_PREFIX}{u.id}") for u in resumable_rows
+            )
         for role in catalog.roles():
             matches = [s for s in catalog.scenarios if s.role == role and _matches(s, query)]
             if not matches:
@@ -289,12 +292,36 @@ def _teaser(summary: str) -> str:
     return cut[: cut.rfind(" ")].rstrip(" ,;:") + " …" if " " in cut else cut + "…"
 
 
+def resumable(
+    unfinished: list[SessionSummary], stats: dict[str, ScenarioStats]
+) -> list[SessionSummary]:
+    """The unfinished sessions Home offers to resume, in the order given.
+
+    A session left at its first question (no answers) is kept in the store, so a
+    kill at that moment loses nothing, but resuming it is the same as starting
+    again. It is offered only while it is the latest session of its scenario:
+    once a newer attempt exists (finished or not), or a newer empty one, it has
+    nothing left to give, and every quick quit would otherwise add a row.
+    History and ``coach history`` still list it.
+    """
+
+    def superseded(summary: SessionSummary) -> bool:
+        latest = stats.get(summary.scenario)
+        newest = latest.latest_at if latest is not None else None
+        return newest is not None and summary.started_at < newest
+
+    return [u for u in unfinished if u.answers or not superseded(u)]
+
+
 def _resume_prompt(summary: SessionSummary) -> Content:
-    answers = f"{summary.answers} answer{'s' if summary.answers != 1 else ''}"
+    if summary.answers:
+        progress = f"{summary.answers} answer{'s' if summary.answers != 1 else ''} so far"
+    else:
+        progress = "not started: at the first question"
     return Content.assemble(
         ("↻ ", "$text-accent"),
         (strip_terminal(summary.title), "bold"),
-        (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {answers} so far", "dim"),
+        (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {progress}", "dim"),
         "\n",
     )
 
