@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 NEW_BRIEF = "new"
 NO_BRIEF = "none"
 BRIEF_PREFIX = "brief:"
+#: The picker's action row, and a broken brief's mark, are chips: text on a
+#: background of their own, so they read on the panel and on the highlight bar in
+#: both themes. Accent-coloured text alone was faint on the light theme's panel,
+#: and red text was lost on its highlight bar (tests/test_tui_brief_picker_style.py
+#: measures the contrast).
+NEW_BRIEF_PROMPT = Content.styled(" + New brief… ", "bold $foreground on $accent-muted")
+HAS_ERRORS = " has errors "
+ERROR_CHIP = "bold $text-error on $error-muted"
 
 
 def _one_line(text: str) -> str:
@@ -309,7 +317,7 @@ class BriefPickerScreen(ModalScreen[None]):
                 self.problems[entry.name] = problem
                 rows.append(
                     Option(
-                        Content.assemble(mark, (name, "bold"), ("  has errors", "$text-error")),
+                        Content.assemble(mark, (name, "bold"), "  ", (HAS_ERRORS, ERROR_CHIP)),
                         id=f"{BRIEF_PREFIX}{entry.name}",
                     )
                 )
@@ -320,13 +328,14 @@ class BriefPickerScreen(ModalScreen[None]):
                     Content.assemble(
                         mark,
                         (name, "bold"),
-                        (f"  ready {readiness(entry.brief).percent}%", "$text-primary"),
+                        # Plain: a coloured span vanishes into the light theme's highlight bar.
+                        f"  ready {readiness(entry.brief).percent}%",
                         (f"  {about[:50]}", "dim"),
                     ),
                     id=f"{BRIEF_PREFIX}{entry.name}",
                 )
             )
-        rows.append(Option(Content.styled("+ New brief…", "$accent"), id=NEW_BRIEF))
+        rows.append(Option(NEW_BRIEF_PROMPT, id=NEW_BRIEF))
         if current is not None:
             rows.append(Option(Content.styled("Rehearse without a brief", "dim"), id=NO_BRIEF))
         options.add_options(rows)
