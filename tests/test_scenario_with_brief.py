@@ -30,7 +30,11 @@ PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
 
 #: The shipped scenarios whose every line is worded for a brief (all of them,
 #: once each role scenario has been reworded).
-WORDED_FOR_BRIEFS = ["general-critical-incident", "blockchain-vault-exploit"]
+WORDED_FOR_BRIEFS = [
+    "general-critical-incident",
+    "data-billing-corruption",
+    "blockchain-vault-exploit",
+]
 
 _NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
 #: A capitalised word that does not start a sentence: a name, in situation text.
