@@ -17,10 +17,12 @@ from store_samples import NASTY, answer_result, default_answers, nasty_answers, 
 
 from coach.engine.transcript import TRANSCRIPT_VERSION
 from coach.errors import CoachError
-from coach.scoring.result import Flag, Span
+from coach.scoring.names import ELEMENTS
+from coach.scoring.result import Flag, Quantity, Span
 from coach.store import SessionStore
 from coach.store.export import (
     EXPORT_KIND,
+    FIGURE_KINDS,
     MAX_IMPORT_BYTES,
     from_json,
     highlight_html,
@@ -220,6 +222,99 @@ def test_html_highlights_evidence_and_underlines_flags() -> None:
     assert '<mark class="el-mitigation" title="Mitigation">rolled back at 14:05</mark>' in marked
     assert '<u class="flag" title="Hedging: hedging weakens the answer' in marked
     assert ">could potentially</u>" in marked
+
+
+def figure(text: str, phrase: str, kind: str = "count") -> Quantity:
+    start = text.index(phrase)
+    return Quantity(kind=kind, value=1, unit="", start=start, end=start + len(phrase), text=phrase)  # type: ignore[arg-type]
+
+
+def test_html_gives_figures_their_own_chip_inside_evidence_and_under_flags() -> None:
+    text = "We guarantee 1,200 customers are back by 18:00 and it took 40 minutes"
+    result = answer_result(
+        text,
+        expects=["impact", "timeline"],
+        evidence={"impact": "1,200 customers", "timeline": "by 18:00"},
+        flags={"over_promise": "guarantee 1,200"},
+    ).model_copy(
+        update={
+            "quantities": [
+                figure(text, "1,200"),
+                figure(text, "18:00", "deadline"),
+                figure(text, "40 minutes", "duration"),
+            ]
+        }
+    )
+    t = transcript(answers=[(text, result)])
+    marked = highlight_html(t.turns[1])
+    # Inside impact evidence and under the flag: the chip is innermost, the underline stays.
+    assert (
+        '<u class="flag" title="Over promise: over promise weakens the answer — say it without '
+        '&#x27;guarantee 1,200&#x27;"><mark class="el-impact" title="Impact">'
+        '<strong class="fig" title="Figure: a count">1,200</strong></mark></u>'
+    ) in marked
+    assert '<strong class="fig" title="Figure: a time">18:00</strong></mark>' in marked
+    # A figure outside any evidence still stands out.
+    assert 'took <strong class="fig" title="Figure: a duration">40 minutes</strong>' in marked
+    page = to_html(t)
+    checker = check(page)
+    assert text in checker.answers  # the text survives the extra tags exactly
+    assert '<p class="legend"><strong class="fig">Figures</strong>' in page
+
+
+def test_bogus_figure_spans_from_an_import_are_clamped() -> None:
+    text, result = default_answers()[1]
+    bogus = result.model_copy(
+        update={
+            "quantities": [
+                Quantity(kind="count", value=1, unit="", start=-3, end=5, text="x"),
+                Quantity(kind="money", value=1, unit="", start=30, end=999, text="x"),
+                Quantity(kind="percent", value=1, unit="", start=9, end=2, text="x"),
+            ]
+        }
+    )
+    marked = highlight_html(transcript(answers=[(text, bogus)]).turns[1])
+    assert check(f'<p class="text">{marked}</p>').answers == [text]
+    # Clamped to the text (a span across a mark is cut into pieces); the empty one is dropped.
+    assert marked.startswith('<strong class="fig" title="Figure: a count">Fixed</strong>')
+    assert marked.endswith('<strong class="fig" title="Figure: money">.</strong>')
+    assert "a percentage" not in marked
+
+
+def _css_colours(block: str) -> dict[str, str]:
+    import re
+
+    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", block))
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(pair: str) -> float:
+        v = int(pair, 16) / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(hex_colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_figure_colour_reads_and_differs_from_every_evidence_colour() -> None:
+    from coach.store.export import _stylesheet
+
+    css = _stylesheet()
+    light_block, dark_block = css.split("@media (prefers-color-scheme: dark)", 1)
+    assert "strong.fig" in css and "var(--fig-bg)" in css
+    for block in (light_block, dark_block):
+        colours = _css_colours(block)
+        assert _contrast(colours["fig-fg"], colours["fig-bg"]) >= 4.5  # WCAG AA text
+        assert _contrast(colours["fig-bg"], colours["bg"]) >= 3  # the chip stands out
+        for element in ELEMENTS:
+            # On any evidence: clearly another colour (a chip, not a shade of the mark).
+            assert _contrast(colours["fig-bg"], colours[element]) >= 1.8, element
+    assert set(FIGURE_KINDS) == {"count", "money", "percent", "duration", "deadline"}
 
 
 def test_overlapping_evidence_and_flags_nest_properly() -> None:

@@ -275,10 +275,23 @@ def _h(text: str) -> str:
     return html.escape(strip_terminal(text), quote=True)
 
 
+#: How a figure's kind is named in its tooltip.
+FIGURE_KINDS = {
+    "count": "a count",
+    "money": "money",
+    "percent": "a percentage",
+    "duration": "a duration",
+    "deadline": "a time",
+}
+
+
 def highlight_html(turn: Turn) -> str:
     """The answer as HTML: evidence in ``<mark class="el-…">``, flags in
-    ``<u class="flag">`` with the message as a tooltip. Overlapping marks are
-    split into segments, each with its own properly nested tags."""
+    ``<u class="flag">`` with the message as a tooltip, and figures (counts,
+    money, percentages, durations, times) in ``<strong class="fig">`` innermost,
+    a chip of their own colour over any evidence, as on the Debrief screen, with
+    a flag's underline still drawn beneath. Overlapping marks are split into
+    segments, each with its own properly nested tags."""
     text = turn.text
     result = turn.result
     if result is None:
@@ -289,6 +302,7 @@ def highlight_html(turn: Turn) -> str:
     for name, found in sorted(result.elements.items(), key=lambda kv: order.get(kv[0], 99)):
         marks += [(s.start, s.end, "el", name) for s in found.spans]
     marks += [(f.start, f.end, "flag", str(i)) for i, f in enumerate(result.flags)]
+    marks += [(q.start, q.end, "fig", q.kind) for q in result.quantities]
     # Spans from an imported file are not trusted: clamp them, drop empty ones.
     marks = [
         (max(0, s), min(size, e), kind, name)
@@ -304,6 +318,10 @@ def highlight_html(turn: Turn) -> str:
         active = [m for m in marks if m[0] <= a and b <= m[1]]
         element = next((m[3] for m in active if m[2] == "el"), None)
         flag = next((result.flags[int(m[3])] for m in active if m[2] == "flag"), None)
+        figure = next((m[3] for m in active if m[2] == "fig"), None)
+        if figure is not None:
+            kind = FIGURE_KINDS.get(figure, _h(figure))
+            piece = f'<strong class="fig" title="Figure: {kind}">{piece}</strong>'
         if element is not None:
             piece = f'<mark class="el-{_h(element)}" title="{_h(_label(element))}">{piece}</mark>'
         if flag is not None:
@@ -345,7 +363,8 @@ def to_html(
     body.append("</section>")
     legend = " ".join(f'<mark class="el-{n}">{_h(_label(n))}</mark>' for n in ELEMENTS)
     body.append(
-        f'<p class="legend">Evidence found: {legend}. '
+        '<p class="legend"><strong class="fig">Figures</strong> (counts, money, percentages, '
+        f"durations, times) stand out wherever they are. Evidence found: {legend}. "
         'Style problems are <u class="flag">underlined</u>; hover for the advice.</p>'
     )
     body.append("<h2>Conversation</h2>")
