@@ -206,3 +206,36 @@ def test_a_data_dir_that_is_a_file_and_dot_files(
     add(tmp_path, "payments", "system: x\n")
     code, out, _ = run(capsys, "brief", "list", "--json")
     assert code == 0 and [b["name"] for b in json.loads(out)["briefs"]] == ["payments"]
+
+
+def test_followup_gives_the_figures_updated_in_the_meeting(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The stored session (answers and their results, read back from the store) is what
+    # the draft is built from: an update said in the meeting replaces the brief's figure
+    # and estimate, and the note beside the draft says so.
+    add(data_dir, "payments", PAYMENTS.read_text(encoding="utf-8"))
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            [
+                "It's now 3,100 users, up from 2,300 this morning; we moved traffic at 09:30.",
+                "We believe an expired certificate caused it; we'll confirm by 15:00.",
+                "Our revised estimate is 6 to 8 hours, once the new certificate is tested.",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "run", "--brief", "payments", "--answers", str(answers), "--save", "--json"
+    )
+    assert code == 0, err
+    session_id = json.loads(out)["session_id"]
+    code, out, err = run(capsys, "followup", session_id)
+    assert code == 0, err
+    assert "- 3,100 users (could not pay), up from 2,300 users\n" in out
+    assert "- 2,300 users (could not pay)\n" not in out
+    assert "Estimated time to fix: 6 to 8 hours (earlier estimate: 4–6 hours).\n" in out
+    assert "It gives what you updated in the meeting: 2,300 users → 3,100 users; " in err
+    code, out, err = run(capsys, "followup", session_id, "--format", "text")
+    assert code == 0 and "  - 3,100 users (could not pay), up from 2,300 users\n" in out

@@ -10,6 +10,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.brief.followup import draft, for_transcript
 from coach.brief.loader import load_brief, load_brief_text
@@ -20,9 +23,28 @@ from coach.scenario.library import load_scenario
 
 PAYMENTS = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
 WORD = re.compile(r"[a-z0-9]+")
+FOLLOWUP_DATA = yaml.safe_load(
+    resources.files("coach.brief").joinpath("data", "followup.yaml").read_text(encoding="utf-8")
+)
+
+
+def _template_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _template_strings(v)]
+    return []
+
+
+#: The words the draft itself may add: its templates, not the word lists it reads
+#: answers with (a draft must not be able to say "revised" unless a template does).
 TEMPLATE_WORDS = set(
     WORD.findall(
-        resources.files("coach.brief").joinpath("data", "followup.yaml").read_text().lower()
+        " ".join(
+            _template_strings(
+                {k: v for k, v in FOLLOWUP_DATA.items() if k not in ("updates", "filler_words")}
+            )
+        ).lower()
     )
 )
 ANSWERS = [
@@ -220,3 +242,443 @@ def test_coach_followup_prints_a_stored_sessions_draft(tmp_path: Path, fmt: str)
         assert out.stderr.startswith("coach: Draft written from your rehearsal (brief: payments)")
     missing = subprocess.run([*base, "followup", "zzzzzz"], capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr.startswith("coach: ")
+
+
+# -- answers that update the brief --------------------------------------------------
+
+UPDATE_BRIEF = """\
+system: the payments gateway
+impact:
+  - {value: 2300, unit: users, what: could not pay}
+  - {value: 41000, unit: money, currency: GBP, what: orders delayed}
+  - {value: 12, unit: percent, what: of card payments declined}
+cause: an expired certificate on the load balancer
+cause_status: suspected
+cause_known_by: "15:00"
+eta: {by: "16:00"}
+"""
+USERS = "- 2,300 users (could not pay)\n"
+MONEY = "- £41,000 (orders delayed)\n"
+ETA = "Estimated time to fix: by 16:00.\n"
+SUSPECTED = "Suspected cause, not yet confirmed: an expired certificate on the load balancer."
+
+#: (id, answers, the label, what the draft must say, what it must not say). Labels:
+#: "update" (the answer says the fact changed: the draft gives the new one), "slip"
+#: (it differs with no such words: the scorer flags a contradiction, the draft keeps
+#: the brief's and leaves the sentence out) and "same" (nothing changed).
+UPDATE_CASES: list[tuple[str, list[str], str, list[str], list[str]]] = [
+    (
+        "now-up-from",
+        ["It's now 3,100 users, up from 2,300 this morning."],
+        "update",
+        ["- 3,100 users (could not pay), up from 2,300 users\n", MONEY],
+        [USERS],
+    ),
+    (
+        "latest-count-two-figures",
+        ["The latest count is 3,100 users and £52,000 in delayed orders."],
+        "update",
+        [
+            "- 3,100 users (could not pay), up from 2,300 users\n",
+            "- £52,000 (orders delayed), up from £41,000\n",
+        ],
+        [USERS, MONEY],
+    ),
+    (
+        "up-from-after-the-figure",
+        ["We have 3,100 users affected, up from 2,300."],
+        "update",
+        ["- 3,100 users (could not pay), up from 2,300 users\n"],
+        [USERS],
+    ),
+    (
+        "down-to",
+        ["It's down to 1,800 users now."],
+        "update",
+        ["- 1,800 users (could not pay), down from 2,300 users\n"],
+        [USERS],
+    ),
+    (
+        "risen-to-percent",
+        ["Declines have risen to 15% of card payments."],
+        "update",
+        ["- 15% (of card payments declined), up from 12%\n", USERS],
+        ["- 12% (of card payments declined)\n"],
+    ),
+    (
+        # The scorer flags this as a contradiction; the answer says the count was
+        # updated, which is what decides.
+        "updated-count-flagged",
+        ["The updated count is 3,100 users."],
+        "update",
+        ["- 3,100 users (could not pay), up from 2,300 users\n"],
+        [USERS],
+    ),
+    (
+        "the-latest-of-two-updates",
+        ["It's now 2,800 users.", "The latest count is 3,100 users."],
+        "update",
+        ["- 3,100 users (could not pay), up from 2,300 users\n"],
+        [USERS, "2,800"],
+    ),
+    (
+        "slip-ten-times",
+        ["About 23,000 users could not pay."],
+        "slip",
+        [USERS],
+        ["23,000"],
+    ),
+    (
+        "slip-right-now",
+        # "right now" is not "it's now": the figure did not change, it was misspoken.
+        ["Right now 23,000 users can't pay."],
+        "slip",
+        [USERS],
+        ["23,000"],
+    ),
+    (
+        "now-in-another-clause",
+        # The "now" is about the fix, not the users: the estimate changes, the users not.
+        ["Right now 23,000 users can't pay and the fix is now expected by 18:00."],
+        "update",
+        [USERS, "Estimated time to fix: by 18:00 (earlier estimate: by 16:00).\n"],
+        [ETA],
+    ),
+    (
+        "same-figure",
+        ["About 2,300 users could not pay."],
+        "same",
+        [USERS, MONEY, ETA, SUSPECTED],
+        ["up from", "earlier estimate"],
+    ),
+    (
+        "same-figure-with-now",
+        ["It's now 2,300 users."],
+        "same",
+        [USERS],
+        ["up from", "down from", "revised from"],
+    ),
+    (
+        "a-part-is-not-the-total",
+        ["Of those, 400 VIP customers are now affected."],
+        "same",
+        [USERS],
+        ["400 users"],
+    ),
+    (
+        "a-projection-is-not-the-loss",
+        ["Unfixed, we'd now lose £4,000 an hour."],
+        "slip",
+        [MONEY],
+        ["£4,000"],
+    ),
+    (
+        "eta-now-expect",
+        ["We now expect the fix by 18:00."],
+        "update",
+        ["Estimated time to fix: by 18:00 (earlier estimate: by 16:00).\n"],
+        [ETA],
+    ),
+    (
+        "eta-named-time",
+        ["The fix is now expected by tomorrow morning."],
+        "update",
+        ["Estimated time to fix: by tomorrow morning (earlier estimate: by 16:00).\n"],
+        [ETA],
+    ),
+    (
+        "eta-instead-of",
+        ["The fix is now expected by 18:00 instead of 16:00."],
+        "update",
+        ["Estimated time to fix: by 18:00 (earlier estimate: by 16:00).\n"],
+        [ETA],
+    ),
+    (
+        "eta-workaround-first",
+        ["We now expect a workaround by 17:00 and the full fix by 19:00."],
+        "update",
+        ["Estimated time to fix: by 19:00 (earlier estimate: by 16:00).\n"],
+        [ETA, "17:00 (earlier"],
+    ),
+    (
+        "eta-slip",
+        ["We'll have it fixed by tonight."],
+        "slip",
+        [ETA],
+        ["tonight"],
+    ),
+    (
+        "eta-same",
+        ["We expect the fix by 16:00."],
+        "same",
+        [ETA],
+        ["earlier estimate"],
+    ),
+    (
+        "eta-for-the-cause-is-not-the-fix",
+        ["We now expect to confirm the cause by 17:00."],
+        "same",
+        [ETA, SUSPECTED],
+        ["earlier estimate"],
+    ),
+    (
+        "cause-confirmed",
+        ["We have confirmed the cause: an expired certificate on the load balancer."],
+        "update",
+        [
+            "As I said in the meeting: We have confirmed the cause: an expired certificate "
+            "on the load balancer.\n\nEarlier view of the cause: an expired certificate on "
+            "the load balancer.\n",
+        ],
+        [SUSPECTED, "We expect to confirm the cause"],
+    ),
+    (
+        "cause-confirmed-another",
+        ["The cause has been confirmed: a bad DNS change, not the certificate."],
+        "update",
+        ["As I said in the meeting: The cause has been confirmed: a bad DNS change"],
+        [SUSPECTED],
+    ),
+    (
+        "cause-not-confirmed-yet",
+        ["We haven't confirmed the cause yet."],
+        "same",
+        [SUSPECTED, "We expect to confirm the cause by 15:00."],
+        ["haven't confirmed"],
+    ),
+    (
+        "cause-confirmed-in-future",
+        ["Once we have confirmed the cause, we will roll out the fix."],
+        "same",
+        [SUSPECTED],
+        ["Once we have confirmed"],
+    ),
+    (
+        "confirmed-something-else",
+        ["We have confirmed that no card data was exposed."],
+        "same",
+        [SUSPECTED],
+        ["Earlier view"],
+    ),
+    (
+        "cause-overclaimed",
+        ["It was definitely caused by an expired certificate on the load balancer."],
+        "slip",
+        [SUSPECTED],
+        ["definitely"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "label", "says", "never"),
+    [pytest.param(*case[1:], id=case[0]) for case in UPDATE_CASES],
+)
+def test_updates_replace_the_brief_and_slips_do_not(
+    answers: list[str], label: str, says: list[str], never: list[str]
+) -> None:
+    transcript = session_with(load_brief_text(UPDATE_BRIEF), answers)
+    followup = for_transcript(transcript)
+    md = followup.markdown()
+    for text in says:
+        assert text in md
+    for text in never:
+        assert text not in md
+    flagged = {f.code for t in transcript.user_turns if t.result for f in t.result.flags} & {
+        "contradiction",
+        "overclaimed_cause",
+    }
+    if label == "slip":
+        # The scorer flagged it, and the draft neither repeats it nor reports a change.
+        assert flagged
+        assert "updated in the meeting" not in followup.note
+        assert not any(answer in md for answer in answers)
+    elif label == "update":
+        assert "It gives what you updated in the meeting: " in followup.note
+    else:
+        assert "updated in the meeting" not in followup.note
+    # The plain text says the same.
+    assert set(WORD.findall(followup.text().lower())) == set(WORD.findall(md.lower()))
+
+
+def test_the_note_lists_each_update() -> None:
+    answers = [
+        "It's now 3,100 users, up from 2,300 this morning.",
+        "We have confirmed the cause: an expired certificate on the load balancer.",
+        "We now expect the fix by 18:00.",
+    ]
+    followup = for_transcript(session_with(load_brief_text(UPDATE_BRIEF), answers))
+    assert followup.note.endswith(
+        "It gives what you updated in the meeting: 2,300 users → 3,100 users; the cause "
+        "is now confirmed; by 16:00 → by 18:00."
+    )
+    # The note is for the user: nothing of it is in what is sent.
+    assert "→" not in followup.markdown() + followup.text()
+
+
+def test_a_duration_estimate_is_revised_in_the_users_words() -> None:
+    brief = load_brief_text("system: the payments gateway\neta: {value: 4, high: 6, unit: hours}\n")
+    revised = for_transcript(session_with(brief, ["Our revised estimate is 6 to 8 hours."]))
+    assert "Estimated time to fix: 6 to 8 hours (earlier estimate: 4–6 hours)." in (
+        revised.markdown()
+    )
+    for same in ("We now expect the fix in 4 to 6 hours.", "It will be back in an hour."):
+        md = for_transcript(session_with(brief, [same])).markdown()
+        assert "Estimated time to fix: 4–6 hours.\n" in md and "earlier estimate" not in md
+
+
+def test_an_unknown_cause_that_now_has_a_suspect() -> None:
+    brief = load_brief_text("system: the payments gateway\ncause_status: unknown\n")
+    said = "We now think a bad config push caused it; we'll confirm by 15:00."
+    followup = for_transcript(session_with(brief, [said]))
+    cause = followup.markdown().split("## Cause\n\n")[1].split("\n\n## ")[0]
+    assert cause == (f"As I said in the meeting: {said}\n\n[TODO: when you will confirm the cause]")
+    assert "the cause now has a suspect" in followup.note
+    unchanged = for_transcript(session_with(brief, ["We don't know the cause yet."]))
+    assert "The cause is not known yet." in unchanged.markdown()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Forms the scorer may not read as a figure (or reads as another kind of
+        # sum). The draft must not let the brief's figure stand unremarked: it gives
+        # the new figure, or asks the user to check.
+        "The number of affected users has risen from 2,300 to 3,100.",
+        "We were at 2,300 users; it's now 3,100.",
+        "Card declines are now 15%.",
+        "We've refunded £5,000 so far; delayed orders are now £50,000.",
+    ],
+)
+def test_a_change_the_draft_cannot_place_is_never_silent(said: str) -> None:
+    md = for_transcript(session_with(load_brief_text(UPDATE_BRIEF), [said])).markdown()
+    impact = md.split("## Impact\n\n")[1].split("\n\n## ")[0]
+    checked = f'[TODO: check the figures above against what you said: "{said}"]'
+    assert checked in impact or re.search(r"(up|down|revised) from", impact), impact
+
+
+def test_answer_sentences_with_a_figure_since_updated_are_left_out() -> None:
+    # No brief: the impact comes from the answers, and the first answer's figure was
+    # updated later; its sentence is not written up, the update is.
+    answers = [
+        "At 08:40 the gateway began declining card payments. About 2,300 users could not pay.",
+        "We expect the fix by 16:00, once the certificate is replaced.",
+        "Quick update: it's now 3,100 users, up from 2,300.",
+        "We now expect the fix by 18:00.",
+    ]
+    md = for_transcript(session_with(None, answers)).markdown()
+    assert "About 2,300 users could not pay" not in md
+    assert "As I said in the meeting: Quick update: it's now 3,100 users, up from 2,300." in md
+    assert "by 16:00" not in md
+    assert "As I said in the meeting: We now expect the fix by 18:00." in md
+    assert "As I said in the meeting: At 08:40 the gateway began declining card payments." in md
+
+
+# -- what happened, from the answers -------------------------------------------------
+
+
+def test_what_happened_comes_from_the_opening_answer() -> None:
+    brief = load_brief_text(UPDATE_BRIEF)
+    opening = (
+        "Sure. At 08:40 the gateway began declining\x07 card payments. "
+        "About 2,300 users could not pay. What else do you need?"
+    )
+    md = for_transcript(session_with(brief, [opening])).markdown()
+    what = md.split("## What happened\n\n")[1].split("\n\n## ")[0]
+    # Only the sentence that describes the incident: not the filler, not the question,
+    # not the impact (the brief gives it under Impact), and no control characters.
+    assert what == ("As I said in the meeting: At 08:40 the gateway began declining card payments.")
+
+
+def test_what_happened_falls_back_to_the_impact_the_user_described() -> None:
+    # The brief gives the mitigation, so the sentence is free for What happened.
+    brief = load_brief_text(UPDATE_BRIEF + "mitigation: [09:30 traffic moved]\n")
+    opening = "About 2,300 users could not pay since 08:40; we moved traffic at 09:30."
+    md = for_transcript(session_with(brief, [opening])).markdown()
+    assert f"## What happened\n\nAs I said in the meeting: {opening}\n" in md
+
+
+def test_what_happened_skips_slips_and_cause_talk() -> None:
+    brief = load_brief_text(UPDATE_BRIEF)
+    for opening in (
+        "About 23,000 users could not pay.",
+        "We haven't confirmed the cause yet.",
+        "Good morning. Thanks.",
+    ):
+        md = for_transcript(session_with(brief, [opening])).markdown()
+        assert "## What happened\n\n[TODO: what happened, in one sentence" in md, opening
+
+
+def test_the_briefs_what_happened_comes_first() -> None:
+    brief = load_brief_text(UPDATE_BRIEF + "what_happened: Card payments failed from 08:40.\n")
+    md = for_transcript(session_with(brief, ["The gateway began declining payments."])).markdown()
+    assert "## What happened\n\nCard payments failed from 08:40.\n" in md
+    assert "began declining" not in md
+
+
+def test_what_happened_uses_the_best_attempt_at_the_opening_question() -> None:
+    answers = [
+        "Payments are failing.",
+        "At 08:40 the gateway began declining card payments. About 2,300 users could not pay.",
+    ]
+    transcript = session_with(load_brief_text(UPDATE_BRIEF), answers)
+    turns = transcript.user_turns
+    assert turns[0].node == turns[1].node
+    assert (turns[1].score or 0) > (turns[0].score or 0)
+    md = for_transcript(transcript).markdown()
+    assert "## What happened\n\nAs I said in the meeting: At 08:40 the gateway began" in md
+    assert "Payments are failing" not in md
+
+
+def test_a_session_without_a_brief_drafts_from_the_answers_alone() -> None:
+    followup = for_transcript(session_with(None, ANSWERS))
+    md = followup.markdown()
+    assert "## What happened\n\n[TODO: what happened" in md  # its one sentence is impact
+    for answer in ANSWERS[:2] + ANSWERS[3:]:
+        assert answer in md
+    assert "[TODO: the affected system]" in md and "To:" not in md
+    assert foreign_words(md, *ANSWERS) == set()
+
+
+# -- only facts the user gave ---------------------------------------------------------
+
+NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+CUES = ["It's now {n} users", "The latest count is {n} users", "About {n} users could not pay"]
+TIMES = ["We now expect the fix by {t}", "We'll have it fixed by {t}", "We expect the fix by {t}"]
+
+
+def numbers(*texts: str) -> set[str]:
+    return {plain_numbers(n).rstrip(".,") for text in texts for n in NUMBER.findall(text)}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    users=st.integers(100, 90_000),
+    said=st.lists(st.tuples(st.integers(0, 2), st.integers(100, 90_000)), max_size=2),
+    time=st.tuples(st.integers(0, 2), st.integers(9, 23)),
+    confirm=st.booleans(),
+    with_brief=st.booleans(),
+)
+def test_every_figure_and_time_in_the_draft_was_given(
+    users: int,
+    said: list[tuple[int, int]],
+    time: tuple[int, int],
+    confirm: bool,
+    with_brief: bool,
+) -> None:
+    brief_text = (
+        "system: the payments gateway\n"
+        f"impact:\n  - {{value: {users}, unit: users, what: could not pay}}\n"
+        "cause: an expired certificate\ncause_status: suspected\n"
+        'eta: {by: "16:00"}\n'
+    )
+    answers = [CUES[i].format(n=f"{n:,}") + "." for i, n in said]
+    answers.append(TIMES[time[0]].format(t=f"{time[1]}:30") + ".")
+    if confirm:
+        answers.append("We have confirmed the cause: an expired certificate.")
+    brief = load_brief_text(brief_text) if with_brief else None
+    followup = for_transcript(session_with(brief, answers))
+    sources = [brief_text if with_brief else "", *answers]
+    for sent in (followup.markdown(), followup.text()):
+        assert numbers(sent) <= numbers(*sources), sent
+        assert foreign_words(sent, *sources) == set(), sent

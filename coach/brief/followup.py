@@ -5,26 +5,42 @@ cause, what has been done, the plan and timeline, the next update and the
 owners. It holds only facts the user gave: the brief first (the facts as the
 user checked them), and where the brief has nothing, the sentences of the
 user's best answer that carried that element (the highest-scoring answer that
-had it). Whatever neither gives is a ``[TODO: ...]`` marker. The fixed words
-around the facts are in data/followup.yaml.
+had it); for what happened, the best answer to the opening question. Whatever
+neither gives is a ``[TODO: ...]`` marker.
+
+The draft never states a figure the user has since corrected. An answer that
+says a brief figure or the estimate changed ("it's now 3,100 users, up from
+2,300", "we now expect 18:00") replaces it, noting the earlier one; an answer
+that confirms the cause ("we have confirmed the cause: ...") replaces a suspected
+one. A figure that merely differs from the brief, with no such words, is a slip
+(the scorer flags it as a ``contradiction``): the draft keeps the brief's and
+leaves the slip out. Answer sentences stating a figure a later answer updated
+are left out too. The scorer's stored results supply the figures and times
+(``AnswerResult.quantities``), the flags and the element spans; the words that
+mark a change, and the fixed words around the facts, are in data/followup.yaml.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from coach.brief.model import Brief
+from coach.brief import units
+from coach.brief.facts import percent_base
+from coach.brief.model import Brief, Estimate, Figure
+from coach.scoring.brief_checks import cause_terms
 from coach.textsafe import strip_terminal
 
 if TYPE_CHECKING:
     from coach.engine.transcript import Transcript
+    from coach.scoring.result import AnswerResult, Quantity
 
 
 @dataclass
@@ -33,6 +49,20 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    #: Paragraphs after the bullets (a TODO about them).
+    closing: list[str] = field(default_factory=list)
+
+    def body(self, bullet: str) -> list[str]:
+        """The section's lines under its heading, bullets marked with ``bullet``."""
+        blocks = [_paragraphs([_cap(p) for p in self.paragraphs])]
+        blocks.append([f"{bullet}{_cap(b)}" for b in self.bullets])
+        blocks.append(_paragraphs([_cap(p) for p in self.closing]))
+        lines: list[str] = []
+        for block in blocks:
+            if block and lines:
+                lines.append("")
+            lines += block
+        return lines
 
 
 @dataclass
@@ -56,11 +86,7 @@ class Followup:
         if self.preamble:
             lines += ["", *_paragraphs(self.preamble)]
         for section in self.sections:
-            lines += ["", f"## {section.heading}", ""]
-            lines += _paragraphs([_cap(p) for p in section.paragraphs])
-            if section.paragraphs and section.bullets:
-                lines.append("")
-            lines += [f"- {_cap(b)}" for b in section.bullets]
+            lines += ["", f"## {section.heading}", "", *section.body("- ")]
         return "\n".join(lines).rstrip() + "\n"
 
     def text(self) -> str:
@@ -68,11 +94,7 @@ class Followup:
         if self.preamble:
             lines += ["", *self.preamble]
         for section in self.sections:
-            lines += ["", section.heading, "-" * len(section.heading)]
-            lines += _paragraphs([_cap(p) for p in section.paragraphs])
-            if section.paragraphs and section.bullets:
-                lines.append("")
-            lines += [f"  - {_cap(b)}" for b in section.bullets]
+            lines += ["", section.heading, "-" * len(section.heading), *section.body("  - ")]
         return "\n".join(lines).rstrip() + "\n"
 
 
@@ -114,59 +136,475 @@ def todo(what: str) -> str:
     return f"[TODO: {what}]"
 
 
+# -- what the answers said -----------------------------------------------------------
+
 #: Flags that mark a sentence as at odds with the brief: the write-up leaves it out.
 _AT_ODDS = frozenset({"contradiction", "overclaimed_cause"})
+_FIGURE_KINDS = frozenset({"count", "money", "percent"})
+_TIME_KINDS = frozenset({"duration", "deadline"})
+#: The events a time can be for that are the fix itself ("" when unnamed).
+_FIX_REFERENTS = frozenset({"", "fix", "recovery"})
+#: Where a sentence ends, and where a segment (a sentence up to a semicolon) ends.
+_SEGMENT_END = re.compile(r"[.!?;](?=\s|$)|\n")
+#: Narrow clauses, for what a time is for: "a workaround by 17:00, the fix by 19:00".
+_NARROW_CLAUSE = re.compile(r"[.!?;,:—–](?=\s|$)|\n|\s(?:and|but|then|while|so)\s")
+_DIGIT = re.compile(r"[0-9]")
+_LETTERS = re.compile(r"[a-z']+")
+#: The most characters between a figure and an ``after`` cue ("users (could not pay), ").
+_AFTER_GAP = 40
 
 
-def _overlaps(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
+def _overlaps(lo: int, hi: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(lo <= s < hi or s <= lo < e for s, e in spans)
 
 
-def _sentences(
-    text: str, spans: list[tuple[int, int]], avoid: list[tuple[int, int]] | None = None
-) -> list[str]:
-    """The whole sentences of ``text`` that hold the spans (and none of ``avoid``),
-    in order, each once."""
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of ``text`` is, blank ones left out."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         bounds.append((start, match.end()))
         start = match.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    chosen = [
-        (lo, hi)
-        for lo, hi in bounds
-        if _overlaps(lo, hi, spans) and not _overlaps(lo, hi, avoid or []) and text[lo:hi].strip()
-    ]
-    return [_clean(text[lo:hi]) for lo, hi in chosen]
+    bounds.append((start, len(text)))
+    return [(lo, hi) for lo, hi in bounds if text[lo:hi].strip()]
 
 
-def best_answer_sentences(
-    transcript: Transcript, element: str, used: Collection[str] = ()
-) -> list[str]:
-    """The sentences that carried ``element`` in the best answer that had it.
+def _enclosing(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
+    """The stretch of ``text`` around ``pos`` between two matches of ``pattern``."""
+    start = 0
+    for match in pattern.finditer(text, 0, pos):
+        start = match.end()
+    following = pattern.search(text, pos)
+    return start, following.start() if following else len(text)
 
-    Sentences already ``used`` (by an earlier section) and sentences the checks
-    against the brief flagged (a figure or a certainty the brief does not back)
-    do not count; the next best answer is used instead."""
-    candidates = []
-    for index, turn in enumerate(transcript.turns):
-        result = turn.result
-        if turn.speaker != "user" or result is None:
-            continue
-        found = result.elements.get(element)
-        if found is None or not found.present or not found.spans:
-            continue
-        spans = [(s.start, s.end) for s in found.spans]
-        avoid = [(f.start, f.end) for f in result.flags if f.code in _AT_ODDS]
-        # The highest score first; between equals, the later answer.
-        candidates.append((result.score, index, turn.text, spans, avoid))
-    for _, _, text, spans, avoid in sorted(candidates, reverse=True):
-        sentences = [x for x in _sentences(text, spans, avoid) if x not in used]
-        if sentences:
-            return sentences
-    return []
+
+def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, the longest first. A phrase that starts with
+    an apostrophe or "n't" matches at the end of a word ("haven't", "we'll")."""
+    alternatives = []
+    for phrase in sorted({" ".join(p.lower().split()) for p in phrases}, key=len, reverse=True):
+        body = r"\s+".join(re.escape(word) for word in phrase.split(" "))
+        left = "" if phrase.startswith(("'", "n'")) else r"(?<![\w'])"
+        alternatives.append(left + body)
+    return re.compile("(?:" + "|".join(alternatives) + r")(?![\w'])")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+    eta: re.Pattern[str]
+    earlier: re.Pattern[str]
+    not_fix: re.Pattern[str]
+    clause: re.Pattern[str]
+    confirmed: re.Pattern[str]
+    suspected: re.Pattern[str]
+    blockers: re.Pattern[str]
+    cause_words: re.Pattern[str]
+    filler: frozenset[str]
+    money_roles: tuple[str, ...]
+    impact_nouns: frozenset[str]
+
+
+@functools.cache
+def _cues() -> _Cues:
+    words = _words()
+    spec = words["updates"]
+    openers = "|".join(re.escape(w) for w in spec["clause_openers"])
+    subjects = "|".join(re.escape(w) for w in spec["and_subjects"])
+    clause = re.compile(
+        rf"[.!?;](?=\s|$)|\n|\s(?:{openers})(?![\w'])|\sand\s+(?:{subjects})(?![\w'])"
+    )
+    earlier = _phrase_regex(spec["earlier"]).pattern
+    nouns = {n for unit in units.impact_units().values() for n in unit.nouns if " " not in n}
+    return _Cues(
+        before=_phrase_regex(spec["before"]),
+        after=_phrase_regex(spec["after"]),
+        eta=_phrase_regex(spec["eta"]),
+        # The marker and at most two words without digits, right before the figure.
+        earlier=re.compile(earlier + r"(?:\s+[a-z'\-]+){0,2}\s*$"),
+        not_fix=_phrase_regex(spec["not_fix"]),
+        clause=clause,
+        confirmed=_phrase_regex(spec["cause_confirmed"]),
+        suspected=_phrase_regex(spec["cause_suspected"]),
+        blockers=_phrase_regex(spec["cause_blockers"]),
+        cause_words=_phrase_regex(spec["cause_words"]),
+        filler=frozenset(words["filler_words"]),
+        money_roles=tuple(spec["money_roles"]),
+        impact_nouns=frozenset(nouns),
+    )
+
+
+@dataclass
+class _Answer:
+    """One scored answer of the session."""
+
+    index: int
+    node: str
+    text: str
+    result: AnswerResult
+    #: ``text`` lower-cased with the same positions, curly apostrophes straightened.
+    low: str = ""
+    bounds: list[tuple[int, int]] = field(default_factory=list)
+    #: Spans of figures and times a later answer explicitly updated.
+    superseded: list[tuple[int, int]] = field(default_factory=list)
+    #: Spans of contradictions that are not updates (the answer said no change).
+    slips: list[tuple[int, int]] = field(default_factory=list)
+    overclaims: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from coach.scoring.text import lower_aligned
+
+        self.low = lower_aligned(self.text).replace("’", "'")
+        self.bounds = _sentence_bounds(self.text)
+
+    def avoid(self, overclaims: bool = True) -> list[tuple[int, int]]:
+        """What the write-up must not repeat: slips, superseded figures, overclaims."""
+        return [*self.slips, *self.superseded, *(self.overclaims if overclaims else ())]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        return next(((lo, hi) for lo, hi in self.bounds if lo <= pos < hi), (pos, pos))
+
+    def sentences(
+        self, spans: Iterable[tuple[int, int]], avoid: Sequence[tuple[int, int]] = ()
+    ) -> list[str]:
+        """The whole sentences that hold ``spans`` and none of ``avoid``, in order."""
+        spans = list(spans)
+        return [
+            _clean(self.text[lo:hi])
+            for lo, hi in self.bounds
+            if _overlaps(lo, hi, spans) and not _overlaps(lo, hi, avoid)
+        ]
+
+
+@dataclass(frozen=True)
+class _Update:
+    """A figure or time an answer says has changed: "it's now 3,100 users"."""
+
+    answer: _Answer
+    quantity: Quantity
+
+
+def _is_time(q: Quantity) -> bool:
+    return q.kind in _TIME_KINDS
+
+
+def _for_the_fix(answer: _Answer, q: Quantity) -> bool:
+    """Whether time ``q`` is for the fix: not for a workaround, the cause or an update,
+    nor when something was done ("we moved traffic at 09:30")."""
+    if q.referent not in _FIX_REFERENTS:
+        return False
+    lo, hi = _enclosing(_NARROW_CLAUSE, answer.low, q.start)
+    hi = max(hi, q.end)
+    done = answer.result.elements.get("mitigation")
+    if done is not None:
+        planned = {(s.start, s.end) for s in done.planned}
+        spans = [(s.start, s.end) for s in done.spans if (s.start, s.end) not in planned]
+        if _overlaps(lo, hi, spans):
+            return False
+    return _cues().not_fix.search(answer.low, lo, hi) is None
+
+
+def _earlier_figure(low: str, start: int) -> bool:
+    """Whether the figure at ``start`` is the old one ("up from 2,300")."""
+    return _cues().earlier.search(low, max(0, start - 48), start) is not None
+
+
+def _cued(answer: _Answer, q: Quantity) -> bool:
+    """Whether the answer says figure or time ``q`` is new: a cue before it in its
+    clause, one right after it, or for a time a cue before it in its sentence."""
+    cues = _cues()
+    low = answer.low
+    seg_lo, seg_hi = _enclosing(_SEGMENT_END, low, q.start)
+    clause_lo, _ = _enclosing(cues.clause, low, q.start)
+    if cues.before.search(low, max(seg_lo, clause_lo), q.start):
+        return True
+    if _is_time(q) and cues.eta.search(low, seg_lo, q.start):
+        return True
+    after = cues.after.search(low, q.end, seg_hi)
+    return (
+        after is not None
+        and after.start() - q.end <= _AFTER_GAP
+        and not _DIGIT.search(low, q.end, after.start())
+    )
+
+
+def _roles(referent: str, roles: Sequence[str]) -> set[str]:
+    return {r for r in re.split(r"[|\s]+", referent) if r in roles}
+
+
+def _same_quantity(old: Quantity, new: Quantity) -> bool:
+    """Whether ``new`` restates what ``old`` measured (kind, unit and referent)."""
+    if old.hypothetical or new.hypothetical:
+        return False
+    if _is_time(old) and _is_time(new):
+        return True  # both are for the fix (only such times are compared)
+    if old.kind != new.kind or old.kind not in _FIGURE_KINDS:
+        return False
+    # A figure per hour is not a total ("£4,000 an hour", "£41,000").
+    if ("rate" in old.referent.split("|")) != ("rate" in new.referent.split("|")):
+        return False
+    if old.kind == "count":
+        same_unit = old.unit == new.unit or any(
+            {old.unit, new.unit} <= unit.nouns for unit in units.impact_units().values()
+        )
+        return same_unit and old.referent == new.referent
+    if old.kind == "money":
+        roles = _cues().money_roles
+        return old.unit == new.unit and _roles(old.referent, roles) == _roles(new.referent, roles)
+    return old.unit == new.unit or not old.unit or not new.unit
+
+
+def _differs(old: Quantity, new: Quantity) -> bool:
+    return (old.value, old.high, old.unit) != (new.value, new.high, new.unit)
+
+
+def _matches_brief(q: Quantity, figure: Figure) -> bool:
+    """Whether answer figure ``q`` is a figure of the same thing as the brief's."""
+    if q.hypothetical or "rate" in q.referent.split("|"):
+        return False
+    unit = units.impact_units()[figure.unit]
+    what = (figure.what or "").lower()
+    if q.kind != unit.kind:
+        return False
+    if q.kind == "count":
+        # "400 VIP customers" is a part, not the total, unless the brief's figure is
+        # of VIP customers too.
+        qualifiers = [w for w in re.split(r"[|\s]+", q.referent) if w]
+        return q.unit in unit.nouns and all(w in what for w in qualifiers)
+    if q.kind == "money":
+        roles = _roles(q.referent, _cues().money_roles)
+        return q.unit == figure.currency and all(r[:5] in what for r in roles)
+    base = percent_base(figure.what)
+    return not base or not q.unit or q.unit in base or q.unit.split()[-1] in base
+
+
+def _brief_figure_differs(q: Quantity, figure: Figure) -> bool:
+    high = figure.high if figure.high is not None else figure.value
+    return (q.value, q.high if q.high is not None else q.value) != (figure.value, high)
+
+
+def _eta_differs(q: Quantity, eta: Estimate) -> bool:
+    if q.unit == "clock":
+        return eta.minutes is None or q.value != eta.minutes
+    hours = eta.hours
+    return hours is None or not hours[0] <= q.value <= hours[1]
+
+
+class _Reading:
+    """The session's answers, and what they updated: read once per draft."""
+
+    def __init__(self, transcript: Transcript | None, brief: Brief) -> None:
+        self.brief = brief
+        #: The words of the brief's cause, to tell a sentence about it.
+        self.cause_terms = cause_terms(brief.cause) if brief.cause else frozenset()
+        self.answers = [
+            _Answer(index, turn.node, turn.text, turn.result)
+            for index, turn in enumerate(transcript.turns if transcript else ())
+            if turn.speaker == "user" and turn.result is not None
+        ]
+        self.updates: list[_Update] = []
+        for answer in self.answers:
+            for q in sorted(answer.result.quantities, key=lambda q: q.start):
+                if q.hypothetical or q.kind not in _FIGURE_KINDS | _TIME_KINDS:
+                    continue
+                if _is_time(q) and not _for_the_fix(answer, q):
+                    continue
+                if _earlier_figure(answer.low, q.start) or not _cued(answer, q):
+                    continue
+                self.updates.append(_Update(answer, q))
+        for answer in self.answers:
+            self._mark(answer)
+
+    def _mark(self, answer: _Answer) -> None:
+        """Note ``answer``'s slips, overclaims and figures a later answer updated."""
+        updated = [(u.quantity.start, u.quantity.end) for u in self.updates if u.answer is answer]
+        for flag in answer.result.flags:
+            span = (flag.start, flag.end)
+            if flag.code == "contradiction" and not _overlaps(*span, updated):
+                answer.slips.append(span)
+            elif flag.code == "overclaimed_cause":
+                answer.overclaims.append(span)
+        for q in answer.result.quantities:
+            if _is_time(q) and not _for_the_fix(answer, q):
+                continue
+            sentence = answer.sentence_of(q.start)
+            for update in self.updates:
+                later = update.answer.index > answer.index or (
+                    update.answer is answer and update.quantity.start >= sentence[1]
+                )
+                if later and _same_quantity(q, update.quantity) and _differs(q, update.quantity):
+                    answer.superseded.append((q.start, q.end))
+                    break
+
+    # -- the brief's facts, as updated -------------------------------------------------
+
+    def figure_updates(self) -> dict[int, _Update]:
+        """For each brief figure (by position) the latest answer that updated it."""
+        figures = self.brief.figures
+        out: dict[int, _Update] = {}
+        for update in self.updates:
+            q = update.quantity
+            same = [i for i, f in enumerate(figures) if _matches_brief(q, f)]
+            if not same:
+                continue
+            # The nearest one is the one the speaker most likely meant.
+            i = min(same, key=lambda i: abs(_log_ratio(q.value, figures[i].value)))
+            if _brief_figure_differs(q, figures[i]):
+                out[i] = update
+            else:
+                out.pop(i, None)
+        return out
+
+    def eta_update(self) -> _Update | None:
+        eta = self.brief.eta
+        latest = next((u for u in reversed(self.updates) if _is_time(u.quantity)), None)
+        if eta is None or latest is None or not _eta_differs(latest.quantity, eta):
+            return None
+        return latest
+
+    def cause_said(self, cue: re.Pattern[str]) -> list[str]:
+        """The sentences of the latest answer that say, with ``cue``, what is now known
+        of the cause ("We have confirmed the cause: ...")."""
+        cues = _cues()
+        for answer in reversed(self.answers):
+            low = answer.low
+            found = []
+            for lo, hi in answer.bounds:
+                if low[lo:hi].rstrip().endswith("?") or _overlaps(lo, hi, answer.avoid(False)):
+                    continue
+                if not any(
+                    not cues.blockers.search(low, _clause_start(low, lo, m.start()), m.start())
+                    for m in cue.finditer(low, lo, hi)
+                ):
+                    continue
+                if self._about_cause(answer, lo, hi):
+                    found.append(_clean(answer.text[lo:hi]))
+            if found:
+                return found
+        return []
+
+    def _about_cause(self, answer: _Answer, lo: int, hi: int) -> bool:
+        terms = self.cause_terms
+        cause = answer.result.elements.get("root_cause")
+        if cause is not None and _overlaps(lo, hi, [(s.start, s.end) for s in cause.spans]):
+            return True
+        if _cues().cause_words.search(answer.low, lo, hi):
+            return True
+        return len(set(_LETTERS.findall(answer.low[lo:hi])) & terms) >= 2
+
+    # -- sentences for the sections ------------------------------------------------------
+
+    def best_sentences(self, element: str, used: Collection[str] = ()) -> list[str]:
+        """The sentences that carried ``element`` in the best answer that had it.
+
+        Sentences already ``used`` (by an earlier section), sentences the checks
+        against the brief flagged (a figure or a certainty the brief does not back)
+        and sentences stating a figure a later answer updated do not count; the next
+        best answer is used instead."""
+        candidates = []
+        for answer in self.answers:
+            found = answer.result.elements.get(element)
+            if found is None or not found.present or not found.spans:
+                continue
+            # The highest score first; between equals, the later answer.
+            candidates.append((answer.result.score, answer.index, answer, found.spans))
+        for _, _, answer, spans in sorted(candidates, key=lambda c: (c[0], c[1]), reverse=True):
+            chosen = answer.sentences([(s.start, s.end) for s in spans], answer.avoid())
+            sentences = [x for x in chosen if x not in used]
+            if sentences:
+                return sentences
+        return []
+
+    def opening_sentences(self, used: Collection[str]) -> list[str]:
+        """What the user said happened, from the best answer to the opening question:
+        its sentences that carry no scored element (the scorer has none for "what
+        happened": "At 08:40 the gateway began declining card payments."), or if it
+        has none, those that carry the impact. Sentences another section used, or
+        that the draft must not repeat, do not count."""
+        if not self.answers:
+            return []
+        opening = self.answers[0].node
+        answers = [a for a in self.answers if a.node == opening]
+        for answer in sorted(answers, key=lambda a: (a.result.score, a.index), reverse=True):
+            plain: list[str] = []
+            impact: list[str] = []
+            elements = {
+                name: [(s.start, s.end) for s in found.spans]
+                for name, found in answer.result.elements.items()
+                if found.present
+            }
+            for lo, hi in answer.bounds:
+                sentence = _clean(answer.text[lo:hi])
+                if _overlaps(lo, hi, answer.avoid()) or sentence in used:
+                    continue
+                if sentence.endswith("?") or _filler(sentence):
+                    continue
+                carried = {name for name, spans in elements.items() if _overlaps(lo, hi, spans)}
+                if self._about_cause(answer, lo, hi):
+                    carried.add("root_cause")
+                if not carried:
+                    plain.append(sentence)
+                elif "impact" in carried:
+                    impact.append(sentence)
+            if plain or impact:
+                return plain or impact
+        return []
+
+    def unread_updates(self, impact_said: Collection[str]) -> list[str]:
+        """Sentences that say a figure changed, where the draft cannot tell which brief
+        figure is new: the scorer read no figure in them ("users have risen from 2,300
+        to 3,100"), or read a sum of money that it took for another kind of sum.
+        Sentences already quoted under Impact (``impact_said``) say it themselves."""
+        from coach.scoring.entities import extract
+
+        cues = _cues()
+        currencies = {f.currency for f in self.brief.figures if f.currency}
+        out: list[str] = []
+        for update in self.updates:
+            q = update.quantity
+            if q.kind != "money" or q.unit not in currencies:
+                continue
+            if not any(_matches_brief(q, f) for f in self.brief.figures):
+                lo, hi = update.answer.sentence_of(q.start)
+                out.append(_clean(update.answer.text[lo:hi]))
+        for answer in self.answers:
+            read = [(q.start, q.end) for q in answer.result.quantities]
+            for lo, hi in answer.bounds:
+                low = answer.low
+                if not (cues.before.search(low, lo, hi) or cues.after.search(low, lo, hi)):
+                    continue
+                words = {w.removesuffix("s") for w in _LETTERS.findall(low[lo:hi])}
+                for entity in extract(low[lo:hi]):
+                    start, end = lo + entity.start, lo + entity.end
+                    if entity.kind not in _FIGURE_KINDS or _overlaps(start, end, read):
+                        continue
+                    if entity.kind == "count" and not words & cues.impact_nouns:
+                        continue
+                    # "up from 2,300" is the old figure; "from 2,300 to 3,100" is both.
+                    if entity.hi == entity.value and _earlier_figure(low, start):
+                        continue
+                    out.append(_clean(answer.text[lo:hi]))
+                    break
+        quoted = " ".join(impact_said)
+        return [x for x in dict.fromkeys(out) if x not in quoted]
+
+
+def _log_ratio(a: float, b: float) -> float:
+    return math.log(max(a, 1e-9) / max(b, 1e-9))
+
+
+def _clause_start(low: str, lo: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts, not before ``lo``."""
+    start = lo
+    for match in _NARROW_CLAUSE.finditer(low, lo, pos):
+        start = match.end()
+    return start
+
+
+def _filler(sentence: str) -> bool:
+    """ "Sure.", "OK, so.": no fact in it."""
+    return set(_LETTERS.findall(sentence.lower())) <= _cues().filler
 
 
 def draft(
@@ -176,40 +614,155 @@ def draft(
     words = _words()
     s = words["sections"]
     brief = brief or Brief()
+    reading = _Reading(transcript, brief)
+    #: What the answers updated in the brief, for the note to the user.
+    changes: list[str] = []
 
     #: Sentences of the answers already in the draft: each is written once.
     used: list[str] = []
 
     def said(*elements: str) -> list[str]:
-        if transcript is None:
-            return []
         out: list[str] = []
         for element in elements:
-            out += best_answer_sentences(transcript, element, [*used, *out])
+            out += reading.best_sentences(element, [*used, *out])
         return out
 
     def from_answers(sentences: list[str]) -> list[str]:
+        sentences = [x for x in dict.fromkeys(sentences) if x not in used]
         used.extend(sentences)
         return [f"{words['from_answers']} {' '.join(sentences)}"] if sentences else []
 
+    def change(old: str, new: str) -> None:
+        changes.append(words["change"].format(old=old, new=new))
+
     sections: list[Section] = []
 
-    # What happened: only the brief says it (no answer element is "what happened").
-    what = Section("what_happened", s["what_happened"]["heading"])
-    what.paragraphs = [_sentence(brief.what_happened)] if brief.what_happened else []
-    what.paragraphs = what.paragraphs or [todo(s["what_happened"]["todo"])]
-    sections.append(what)
-
     impact = Section("impact", s["impact"]["heading"])
-    impact.bullets = [_clean(f.text) for f in brief.figures]
+    updates = reading.figure_updates()
+    for i, figure in enumerate(brief.figures):
+        update = updates.get(i)
+        if update is None:
+            impact.bullets.append(_clean(figure.text))
+            continue
+        q = update.quantity
+        new = figure.model_copy(update={"value": q.value, "high": q.high})
+        way = "up" if q.value > figure.value else "down" if q.value < figure.value else "revised"
+        impact.bullets.append(
+            s["impact"][way].format(new=_clean(new.text), old=_clean(figure.amount))
+        )
+        change(figure.amount, new.amount)
     if not impact.bullets:
         impact.paragraphs = from_answers(said("impact")) or [todo(s["impact"]["todo"])]
     sections.append(impact)
 
-    cause = Section("cause", s["cause"]["heading"])
-    cs = s["cause"]
+    sections.append(_cause_section(reading, brief, from_answers, said, changes))
+
+    mitigation = Section("mitigation", s["mitigation"]["heading"])
+    mitigation.bullets = [_clean(m) for m in brief.mitigation or () if m.strip()]
+    if not mitigation.bullets:
+        mitigation.paragraphs = from_answers(said("mitigation")) or [todo(s["mitigation"]["todo"])]
+    sections.append(mitigation)
+
+    timeline = Section("timeline", s["timeline"]["heading"])
+    ts = s["timeline"]
+    if brief.plan:
+        timeline.paragraphs.append(_sentence(brief.plan))
+    if brief.eta is not None:
+        eta_update = reading.eta_update()
+        if eta_update is None:
+            timeline.paragraphs.append(ts["eta"].format(eta=brief.eta.text))
+        else:
+            new_eta = _clean(eta_update.quantity.text)
+            timeline.paragraphs.append(ts["eta_updated"].format(eta=new_eta, old=brief.eta.text))
+            change(brief.eta.text, new_eta)
+    if not timeline.paragraphs:
+        timeline.paragraphs = from_answers(said("timeline"))
+    elif brief.eta is None:
+        timeline.paragraphs += from_answers(said("timeline")) or [todo(ts["eta_todo"])]
+    timeline.paragraphs = timeline.paragraphs or [todo(ts["todo"])]
+    sections.append(timeline)
+
+    next_update = Section("next_update", s["next_update"]["heading"])
+    next_update.paragraphs = [_sentence(brief.update_cadence)] if brief.update_cadence else []
+    next_update.paragraphs = (
+        next_update.paragraphs
+        or from_answers(said("next_update"))
+        or [todo(s["next_update"]["todo"])]
+    )
+    sections.append(next_update)
+
+    owners = Section("owners", s["owners"]["heading"])
+    owners.bullets = [_clean(p) for p in brief.stakeholders or () if p.strip()]
+    if not owners.bullets:
+        owners.paragraphs = from_answers(said("stakeholders")) or [todo(s["owners"]["todo"])]
+    sections.append(owners)
+
+    # What the CEO is asked for: only when the brief or an answer asks for something
+    # (asking for nothing is fine, so its absence is no TODO).
+    needs = Section("needs", s["needs"]["heading"])
+    needs.bullets = [_clean(r) for r in brief.resources or () if r.strip()]
+    if not needs.bullets:
+        needs.paragraphs = from_answers(said("resources"))
+    if needs.bullets or needs.paragraphs:
+        sections.append(needs)
+
+    # What happened comes first, but is chosen last: the opening answer's sentences
+    # that the sections above did not already use (its figures go under Impact).
+    what = Section("what_happened", s["what_happened"]["heading"])
+    if brief.what_happened:
+        what.paragraphs = [_sentence(brief.what_happened)]
+    else:
+        what.paragraphs = from_answers(reading.opening_sentences(used))
+    what.paragraphs = what.paragraphs or [todo(s["what_happened"]["todo"])]
+    sections.insert(0, what)
+
+    # A sentence that says a figure changed, in a form the scorer did not read: ask the
+    # user to check rather than let an earlier figure stand unremarked.
+    impact.closing = [
+        todo(s["impact"]["check"].format(said=sentence.replace("]", ")")))
+        for sentence in reading.unread_updates(impact.paragraphs)
+    ]
+
+    system = _clean(brief.system) if brief.system else todo(words["title_todo"])
+    preamble = []
+    if brief.ceo_name:
+        preamble.append(words["to"].format(ceo_name=_clean(brief.ceo_name)))
+    suffix = f" (brief: {_clean(brief_name)})" if brief_name else ""
+    note = words["draft_note"].format(brief=suffix)
+    if changes:
+        note += " " + words["updated_note"].format(changes="; ".join(changes))
+    return Followup(
+        words["title"].format(system=system), preamble, sections, " ".join(note.split())
+    )
+
+
+def _cause_section(
+    reading: _Reading,
+    brief: Brief,
+    from_answers: Callable[[list[str]], list[str]],
+    said: Callable[..., list[str]],
+    changes: list[str],
+) -> Section:
+    """The cause: the brief's, unless an answer confirmed it (or, when the brief says
+    the cause is unknown, named a suspect), and how sure it is."""
+    words = _words()
+    cs = words["sections"]["cause"]
+    cause = Section("cause", cs["heading"])
     status = brief.cause_status
-    if brief.cause:
+    cues = _cues()
+    earlier = (
+        [cs["earlier"].format(cause=_clean(brief.cause)).rstrip(".") + "."] if brief.cause else []
+    )
+    confirmed = reading.cause_said(cues.confirmed) if status != "known" else []
+    suspect = reading.cause_said(cues.suspected) if status == "unknown" and not confirmed else []
+    if confirmed:
+        cause.paragraphs = from_answers(confirmed) + earlier
+        changes.append(words["cause_change"])
+        return cause
+    if suspect:
+        cause.paragraphs = from_answers(suspect) + earlier
+        changes.append(words["cause_suspect_change"])
+    elif brief.cause:
         # With no status the brief does not say how sure the cause is: the draft
         # says neither "suspected" nor "confirmed" for the user.
         key = {"known": "known", "unknown": "unknown_with_cause", "suspected": "suspected"}
@@ -230,56 +783,7 @@ def draft(
     elif cause.paragraphs and status in ("suspected", "unknown"):
         cause.paragraphs.append(todo(cs["known_by_todo"]))
     cause.paragraphs = cause.paragraphs or [todo(cs["todo"])]
-    sections.append(cause)
-
-    mitigation = Section("mitigation", s["mitigation"]["heading"])
-    mitigation.bullets = [_clean(m) for m in brief.mitigation or () if m.strip()]
-    if not mitigation.bullets:
-        mitigation.paragraphs = from_answers(said("mitigation")) or [todo(s["mitigation"]["todo"])]
-    sections.append(mitigation)
-
-    timeline = Section("timeline", s["timeline"]["heading"])
-    ts = s["timeline"]
-    if brief.plan:
-        timeline.paragraphs.append(_sentence(brief.plan))
-    if brief.eta is not None:
-        timeline.paragraphs.append(ts["eta"].format(eta=brief.eta.text))
-    if not timeline.paragraphs:
-        timeline.paragraphs = from_answers(said("timeline"))
-    elif brief.eta is None:
-        timeline.paragraphs += from_answers(said("timeline")) or [todo(ts["eta_todo"])]
-    timeline.paragraphs = timeline.paragraphs or [todo(ts["todo"])]
-    sections.append(timeline)
-
-    update = Section("next_update", s["next_update"]["heading"])
-    update.paragraphs = [_sentence(brief.update_cadence)] if brief.update_cadence else []
-    update.paragraphs = (
-        update.paragraphs or from_answers(said("next_update")) or [todo(s["next_update"]["todo"])]
-    )
-    sections.append(update)
-
-    owners = Section("owners", s["owners"]["heading"])
-    owners.bullets = [_clean(p) for p in brief.stakeholders or () if p.strip()]
-    if not owners.bullets:
-        owners.paragraphs = from_answers(said("stakeholders")) or [todo(s["owners"]["todo"])]
-    sections.append(owners)
-
-    # What the CEO is asked for: only when the brief or an answer asks for something
-    # (asking for nothing is fine, so its absence is no TODO).
-    needs = Section("needs", s["needs"]["heading"])
-    needs.bullets = [_clean(r) for r in brief.resources or () if r.strip()]
-    if not needs.bullets:
-        needs.paragraphs = from_answers(said("resources"))
-    if needs.bullets or needs.paragraphs:
-        sections.append(needs)
-
-    system = _clean(brief.system) if brief.system else todo(words["title_todo"])
-    preamble = []
-    if brief.ceo_name:
-        preamble.append(words["to"].format(ceo_name=_clean(brief.ceo_name)))
-    suffix = f" (brief: {_clean(brief_name)})" if brief_name else ""
-    note = " ".join(words["draft_note"].format(brief=suffix).split())
-    return Followup(words["title"].format(system=system), preamble, sections, note)
+    return cause
 
 
 def for_transcript(transcript: Transcript) -> Followup:
