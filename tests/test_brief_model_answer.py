@@ -161,3 +161,14 @@ def test_the_debrief_shows_the_briefs_model_answer(brief: Brief) -> None:
     plain = build_debrief(scenario, without.transcript).reviews[0]
     assert plain.model_answer_from == "scenario"
     assert plain.model_answer == scenario.nodes[0].model_answer
+
+
+def test_a_wording_naming_the_ceo_keeps_the_scenarios_ceo_if_the_brief_names_none() -> None:
+    from coach.brief.facts import session_facts
+
+    scenario = _scenario("general-critical-incident")
+    situation = scenario.situation.model_copy(update={"with_brief": {"next_call": "{ceo_name}"}})
+    worded = scenario.model_copy(update={"situation": situation})
+    assert session_facts(worded, Brief())["next_call"] == scenario.ceo.name
+    named = Brief(ceo_name="Sam Okafor")
+    assert session_facts(worded, named)["next_call"] == "Sam Okafor"

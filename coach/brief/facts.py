@@ -102,8 +102,10 @@ def session_facts(
     if brief is not None:
         from_brief = placeholder_facts(brief)
         facts.update(from_brief)
+        # A brief without a CEO's name keeps the scenario's CEO, in wordings too.
+        wording_facts = {"ceo_name": scenario.ceo.name, **from_brief}
         for name, wording in scenario.situation.with_brief.items():
-            facts[name] = fill(wording, from_brief)
+            facts[name] = fill(wording, wording_facts)
     facts.update(extra or {})
     return facts
 

@@ -133,7 +133,8 @@ class PrepScreen(Screen[None]):
             # Rehearsing the user's own incident: their facts and what the brief lacks.
             from coach.tui.screens.brief import brief_content
 
-            return brief_content(*chosen, tips=self.scenario.tips)
+            # Not the scenario's tips: they advise on its own incident.
+            return brief_content(*chosen)
         situation = self.scenario.situation
         parts: list[Content | str | tuple[str, str]] = []
         for title, field_name in BRIEF_SECTIONS:
