@@ -27,6 +27,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Literal
 
+from pydantic import TypeAdapter
+
 from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef
 from coach.scoring.lexicon import Hit
 from coach.scoring.result import AnswerResult, Quantity
@@ -102,9 +104,11 @@ def _nearest(
 def quantities(a: Analysis) -> list[Quantity]:
     """The impact figures and timeline estimates an answer states, with their referents."""
     doc = a.doc
-    out: list[Quantity] = []
     if not a.entities and not a.forward["timeline"]:
-        return out
+        return []
+    # Plain data, validated as Quantity models in one call at the end (cheaper than
+    # one model at a time).
+    out: list[dict[str, object]] = []
     impact_spans = sorted(a.elements["impact"].spans)
     starts = [s for s, _ in impact_spans]
     # The first hypothetical marker of each sentence, found once.
@@ -145,60 +149,66 @@ def quantities(a: Analysis) -> list[Quantity]:
         ):
             referent = _join(referent, "rate")
         kind = _FIGURE_KINDS[ent.kind]
+        marker = hypothetical.get(doc.sentence_index(ent.start), ent.start)
         out.append(
-            Quantity(
-                kind=kind,
-                value=ent.value,
-                unit=unit,
-                start=ent.start,
-                end=ent.end,
-                text=doc.text[ent.start : ent.end],
-                high=ent.hi if ent.hi != ent.value else None,
-                referent=referent,
-                hypothetical=hypothetical.get(doc.sentence_index(ent.start), ent.start) < ent.start,
-            )
+            {
+                "kind": kind,
+                "value": ent.value,
+                "unit": unit,
+                "start": ent.start,
+                "end": ent.end,
+                "text": doc.text[ent.start : ent.end],
+                "high": ent.hi if ent.hi != ent.value else None,
+                "referent": referent,
+                "hypothetical": marker < ent.start,
+            }
         )
     for t, start in a.forward["timeline"]:
         text = doc.text[start : t.end]
         event = _eta_event(doc, start, t)
         if t.kind == "duration" and t.hours is not None:
             out.append(
-                Quantity(
-                    kind="duration",
-                    value=t.hours,
-                    unit="h",
-                    start=start,
-                    end=t.end,
-                    text=text,
-                    referent=event,
-                )
+                {
+                    "kind": "duration",
+                    "value": t.hours,
+                    "unit": "h",
+                    "start": start,
+                    "end": t.end,
+                    "text": text,
+                    "referent": event,
+                }
             )
         elif t.kind == "dayref" and t.hours is not None:
             out.append(
-                Quantity(
-                    kind="deadline",
-                    value=t.hours,
-                    unit="h",
-                    start=start,
-                    end=t.end,
-                    text=text,
-                    referent=event,
-                )
+                {
+                    "kind": "deadline",
+                    "value": t.hours,
+                    "unit": "h",
+                    "start": start,
+                    "end": t.end,
+                    "text": text,
+                    "referent": event,
+                }
             )
         elif t.kind == "clock" and t.text_key.startswith("clock:"):
             minutes = float(t.text_key.split(":", 1)[1])
             out.append(
-                Quantity(
-                    kind="deadline",
-                    value=minutes,
-                    unit="clock",
-                    start=start,
-                    end=t.end,
-                    text=text,
-                    referent=event,
-                )
+                {
+                    "kind": "deadline",
+                    "value": minutes,
+                    "unit": "clock",
+                    "start": start,
+                    "end": t.end,
+                    "text": text,
+                    "referent": event,
+                }
             )
-    return out
+    return _quantity_list().validate_python(out)
+
+
+@functools.cache
+def _quantity_list() -> TypeAdapter[list[Quantity]]:
+    return TypeAdapter(list[Quantity])
 
 
 # -- referents ----------------------------------------------------------------------

@@ -323,12 +323,15 @@ class Scanner:
         }
         self.records: dict[str, _Record] = {}
         body = trie_regex(self.cats) or r"(?!x)x"
-        # Starting with the trie itself (no look-behind) lets the regex engine skip
-        # ahead on the first letters; matches inside words are dropped in Python, and
-        # phrases starting inside a longer match are looked for separately.
+        # A phrase starts at a word character that follows no word character or
+        # apostrophe (so never inside a word: "on" is not found in "don't"); phrases
+        # starting inside a longer match are looked for separately. (This look-behind
+        # scans faster than a leading \b with the same check done in Python.)
         # A phrase ends at a word boundary, or before a clitic "'s" ("legal's looped in",
         # "the board's been told"); a longer phrase with the clitic ("let's") wins.
-        self.regex = re.compile(r"\b(?:" + body + r")(?:(?![\w'’])|(?=['’]s(?![\w'’])))")
+        self.regex = re.compile(
+            r"(?<![\w'’])(?=\w)(?:" + body + r")(?:(?![\w'’])|(?=['’]s(?![\w'’])))"
+        )
         # key -> shorter phrases that are its word prefixes.
         self.prefixes: dict[str, tuple[str, ...]] = {}
         for key in self.cats:
@@ -357,12 +360,16 @@ class Scanner:
                 for i, ch in enumerate(key)
                 if ch == " " and key[i + 1 :].split(" ", 1)[0] in first_words
             )
+            names = self.cat_tuples[key]
             self.records[key] = (
-                self.cat_tuples[key],
+                names,
                 self.cats[key],
                 prefix_hits,
                 head_indices,
                 inner,
+                # The common case: one category, nothing else to do.
+                names[0] if len(names) == 1 and not (prefix_hits or head_indices or inner) else "",
+                _word_starts(key),
             )
 
     def scan(self, low: str) -> dict[str, list[Hit]]:
@@ -422,28 +429,14 @@ class Scanner:
 
         records = self.records
         patterns = self.patterns
-        last_inner = -1
-        for match in regex.finditer(low):
-            start, end = match.span()
-            # Phrases inside earlier matches, in order, before this one; a position is
-            # looked at once, and not at all when this match starts there (so every
-            # bucket stays sorted by start, with no duplicates).
-            while pending and pending[0] <= start:
-                inner = heappop(pending)
-                if inner in (last_inner, start):
-                    continue
-                last_inner = inner
-                again = regex.match(low, inner)
-                if again is not None:
-                    emit(inner, again.end(), again.group())
-            text = match.group()
-            record = records.get(text)
-            if record is None:
-                emit(start, end, text)  # needs normalising (hyphen, curly quote, spacing)
-                continue
-            if start and (low[start - 1].isalnum() or low[start - 1] in "_'’"):
-                continue  # inside a word
-            names, fcats, prefix_hits, head_indices, inner_offsets = record
+        pattern_cats = self.pattern_cats
+
+        def take(
+            start: int, end: int, text: str, record: _Record, offsets: tuple[int, ...]
+        ) -> None:
+            """The hits of a match that is exactly a phrase key, and the starts of the
+            phrases inside it (``offsets``) to look at later."""
+            names, fcats, prefix_hits, head_indices = record[:4]
             for short, length, short_names, short_cats in prefix_hits:
                 hit = Hit(start, start + length, short, short_cats)
                 for name in short_names:
@@ -464,10 +457,45 @@ class Scanner:
                 pat = patterns[index]
                 m = pat.regex.match(low, start)
                 if m is not None:
-                    found = Hit(start, m.end(), norm(m.group()), self.pattern_cats[index])
+                    found = Hit(start, m.end(), norm(m.group()), pattern_cats[index])
                     by_cat.setdefault(pat.category, []).append(found)
-            for offset in inner_offsets:
+            for offset in offsets:
                 heappush(pending, start + offset)
+
+        last_inner = -1
+        for match in regex.finditer(low):
+            start = match.start()
+            # Phrases inside earlier matches, in order, before this one; a position is
+            # looked at once, and not at all when this match starts there (so every
+            # bucket stays sorted by start, with no duplicates).
+            while pending and pending[0] <= start:
+                inner = heappop(pending)
+                if inner in (last_inner, start):
+                    continue
+                last_inner = inner
+                again = regex.match(low, inner)
+                if again is not None:
+                    text = again.group()
+                    record = records.get(text)
+                    if record is None:
+                        emit(inner, again.end(), text)
+                    else:
+                        # Inside a match, every later word start is looked at.
+                        take(inner, again.end(), text, record, record[6])
+            text = match.group()
+            record = records.get(text)
+            if record is None:
+                emit(start, match.end(), text)  # needs normalising (hyphen, curly quote, spacing)
+                continue
+            only = record[5]
+            if only:
+                bucket = by_cat.get(only)
+                if bucket is None:
+                    by_cat[only] = [Hit(start, match.end(), text, record[1])]
+                else:
+                    bucket.append(Hit(start, match.end(), text, record[1]))
+                continue
+            take(start, match.end(), text, record, record[4])
         while pending:
             inner = heappop(pending)
             if inner == last_inner:
@@ -483,14 +511,28 @@ class Scanner:
 
 _INNER_START = re.compile(r"[\s\-]+(?=\w)")
 # A phrase key's categories, frozen categories, shorter prefix phrases (phrase,
-# length, names, categories), pattern indices to try, and offsets of inner words.
+# length, names, categories), pattern indices to try, offsets of inner words that
+# start a phrase, its one category when it has nothing else ("" otherwise), and the
+# offsets of all its inner words.
 _Record = tuple[
     tuple[str, ...],
     frozenset[str],
     tuple[tuple[str, int, tuple[str, ...], frozenset[str]], ...],
     tuple[int, ...],
     tuple[int, ...],
+    str,
+    tuple[int, ...],
 ]
+
+
+def _word_starts(key: str) -> tuple[int, ...]:
+    """Offsets of the words after the first in a phrase key: where a phrase found
+    inside another match may start (as ``emit`` looks for them)."""
+    if key.isalpha():
+        return ()
+    if key.isascii():
+        return tuple(i + 1 for i, ch in enumerate(key) if ch == " ")
+    return tuple(m.end() for m in _INNER_START.finditer(key))
 
 
 _WORD_RUN = re.compile(r"[^\s\-]+")

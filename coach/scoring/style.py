@@ -38,7 +38,6 @@ _UNIT_BEFORE_LATER = re.compile(
 _STOP = re.compile(r"[.;!?]")
 _SHRUG_END = re.compile(r"\s*(?:[.!]|$)")
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
-_TOKEN = re.compile(r"\S+")
 _HOW = re.compile(r"(?<![\w])how\s+$")
 
 
@@ -76,6 +75,12 @@ class _Fields(dict[str, Any]):
 
 
 def _short(text: str, limit: int = 60) -> str:
+    if len(text) > 4 * limit:
+        # Squeezing the spaces of a prefix gives a prefix of the squeezed whole, so a
+        # long text (the rest of a 5,000-word paste) need not be squeezed entirely.
+        head = " ".join(text[: 4 * limit].split())
+        if len(head) > limit:
+            return head[: limit - 1] + "…"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -281,12 +286,11 @@ def _too_long(doc: Doc, budget: int | None) -> list[RawFlag]:
     tolerance = float(spec("too_long")["tolerance"])
     if doc.words <= budget * (1 + tolerance):
         return []
-    # The flag covers the words past the budget: from word number budget+1 to the end.
-    start = 0
-    for index, word in enumerate(_TOKEN.finditer(doc.text)):
-        if index == budget:
-            start = word.start()
-            break
+    # The flag covers the words past the budget: from word number budget+1 to the end
+    # (what is left after ``budget`` splits, which str.split returns without its
+    # leading spaces).
+    parts = doc.text.split(None, budget)
+    start = len(doc.text) - len(parts[budget]) if len(parts) > budget else 0
     end = len(doc.text.rstrip())
     fields = {
         "words": doc.words,

@@ -75,6 +75,20 @@ def lower_aligned(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+class _Starts(dict[str, list[int]]):
+    """Category -> the sorted starts of its hits, each list built on first use."""
+
+    __slots__ = ("by_cat",)
+
+    def __init__(self, by_cat: dict[str, list[Hit]]) -> None:
+        super().__init__()
+        self.by_cat = by_cat
+
+    def __missing__(self, cat: str) -> list[int]:
+        starts = self[cat] = [h.start for h in self.by_cat.get(cat, ())]
+        return starts
+
+
 class Doc:
     """An answer with its sentences, clause boundaries and lexicon hits."""
 
@@ -105,7 +119,7 @@ class Doc:
         )
         self.by_cat: dict[str, list[Hit]] = lexicon.scanner().scan(self.low)
         # Start positions per category, built on first use (for bisect).
-        self.starts_by_cat: dict[str, list[int]] = {}
+        self.starts_by_cat = _Starts(self.by_cat)
         self.past_starts = _past_tense_starts(self.low)
         bounds = set(self.sent_starts)
         seg = set(self.sent_starts)
@@ -186,23 +200,13 @@ class Doc:
     def hits_of(self, cat: str) -> list[Hit]:
         return self.by_cat.get(cat, [])
 
-    # The hit lists are sorted by start, so a position is found by bisecting the hits
-    # themselves on their start (no per-category list of starts to build first).
-
-    # Each category's hit starts are built on first use, for bisect. (These helpers
-    # are called thousands of times on a long paste, so they are kept inline.)
-
-    def _starts(self, cat: str) -> list[int]:
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self.starts_by_cat[cat] = [h.start for h in self.by_cat.get(cat, ())]
-        return starts
+    # The hit lists are sorted by start; each category's hit starts are built on first
+    # use (``_Starts.__missing__``), for bisect. (These helpers are called thousands
+    # of times on a long paste, so they are kept inline.)
 
     def any_in(self, cat: str, lo: int, hi: int) -> bool:
         """Whether a hit of ``cat`` starts in ``[lo, hi)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
+        starts = self.starts_by_cat[cat]
         if not starts:
             return False
         i = bisect_left(starts, lo)
@@ -210,9 +214,7 @@ class Doc:
 
     def in_range(self, cat: str, lo: int, hi: int) -> list[Hit]:
         """Hits of ``cat`` starting in ``[lo, hi)``, in order."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
+        starts = self.starts_by_cat[cat]
         if not starts:
             return []
         i = bisect_left(starts, lo)
@@ -220,17 +222,13 @@ class Doc:
 
     def last_before(self, cat: str, lo: int, pos: int) -> Hit | None:
         """The last hit of ``cat`` starting in ``[lo, pos)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
+        starts = self.starts_by_cat[cat]
         j = bisect_left(starts, pos) - 1
         return self.by_cat[cat][j] if j >= 0 and starts[j] >= lo else None
 
     def first_after(self, cat: str, pos: int, hi: int) -> Hit | None:
         """The first hit of ``cat`` starting in ``[pos, hi)``."""
-        starts = self.starts_by_cat.get(cat)
-        if starts is None:
-            starts = self._starts(cat)
+        starts = self.starts_by_cat[cat]
         i = bisect_left(starts, pos)
         return self.by_cat[cat][i] if i < len(starts) and starts[i] < hi else None
 
