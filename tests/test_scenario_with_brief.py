@@ -34,6 +34,7 @@ WORDED_FOR_BRIEFS = [
     "general-critical-incident",
     "data-billing-corruption",
     "blockchain-vault-exploit",
+    "security-customer-data-exposure",
 ]
 
 _NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
