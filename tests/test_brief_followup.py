@@ -643,7 +643,14 @@ def test_a_session_without_a_brief_drafts_from_the_answers_alone() -> None:
 # -- only facts the user gave ---------------------------------------------------------
 
 NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
-CUES = ["It's now {n} users", "The latest count is {n} users", "About {n} users could not pay"]
+CUES = [
+    "It's now {n} users",
+    "The latest count is {n} users",
+    "About {n} users could not pay",
+    "Delayed orders are now £{n}",
+    "We have lost £{n} in orders",
+    "Declines have risen to {p}% of card payments",
+]
 TIMES = ["We now expect the fix by {t}", "We'll have it fixed by {t}", "We expect the fix by {t}"]
 
 
@@ -654,7 +661,7 @@ def numbers(*texts: str) -> set[str]:
 @settings(max_examples=25, deadline=None)
 @given(
     users=st.integers(100, 90_000),
-    said=st.lists(st.tuples(st.integers(0, 2), st.integers(100, 90_000)), max_size=2),
+    said=st.lists(st.tuples(st.integers(0, len(CUES) - 1), st.integers(100, 90_000)), max_size=3),
     time=st.tuples(st.integers(0, 2), st.integers(9, 23)),
     confirm=st.booleans(),
     with_brief=st.booleans(),
@@ -669,10 +676,12 @@ def test_every_figure_and_time_in_the_draft_was_given(
     brief_text = (
         "system: the payments gateway\n"
         f"impact:\n  - {{value: {users}, unit: users, what: could not pay}}\n"
+        f"  - {{value: {users * 10}, unit: money, currency: GBP, what: orders delayed}}\n"
+        "  - {value: 12, unit: percent, what: of card payments declined}\n"
         "cause: an expired certificate\ncause_status: suspected\n"
         'eta: {by: "16:00"}\n'
     )
-    answers = [CUES[i].format(n=f"{n:,}") + "." for i, n in said]
+    answers = [CUES[i].format(n=f"{n:,}", p=n % 100) + "." for i, n in said]
     answers.append(TIMES[time[0]].format(t=f"{time[1]}:30") + ".")
     if confirm:
         answers.append("We have confirmed the cause: an expired certificate.")
@@ -682,3 +691,19 @@ def test_every_figure_and_time_in_the_draft_was_given(
     for sent in (followup.markdown(), followup.text()):
         assert numbers(sent) <= numbers(*sources), sent
         assert foreign_words(sent, *sources) == set(), sent
+
+
+@pytest.mark.parametrize(
+    ("later", "written"),
+    [
+        # After the update, "about 3,000" rounds it: the sentence is the user's fact.
+        ("About 3,000 users could not pay, and we moved traffic at 09:30.", True),
+        # "2,300" again, with no words of change, is a slip back to the old figure.
+        ("About 2,300 users could not pay, and we moved traffic at 09:30.", False),
+    ],
+)
+def test_a_figure_said_after_its_update_must_agree_with_it(later: str, written: bool) -> None:
+    answers = ["It's now 3,100 users, up from 2,300.", later]
+    md = for_transcript(session_with(None, answers)).markdown()
+    assert (later in md) is written
+    assert "It's now 3,100 users, up from 2,300." in md or later in md

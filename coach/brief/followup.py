@@ -138,8 +138,10 @@ def todo(what: str) -> str:
 
 # -- what the answers said -----------------------------------------------------------
 
-#: Flags that mark a sentence as at odds with the brief: the write-up leaves it out.
-_AT_ODDS = frozenset({"contradiction", "overclaimed_cause"})
+#: Flags of a figure at odds with the brief or with an earlier answer, said with no
+#: words of change: a slip, which the write-up leaves out (unless those words are
+#: there after all: the answer's own update is no slip).
+_SLIPS = frozenset({"contradiction", "inconsistent"})
 _FIGURE_KINDS = frozenset({"count", "money", "percent"})
 _TIME_KINDS = frozenset({"duration", "deadline"})
 #: The events a time can be for that are the fix itself ("" when unnamed).
@@ -248,7 +250,7 @@ class _Answer:
     bounds: list[tuple[int, int]] = field(default_factory=list)
     #: Spans of figures and times a later answer explicitly updated.
     superseded: list[tuple[int, int]] = field(default_factory=list)
-    #: Spans of contradictions that are not updates (the answer said no change).
+    #: Spans of contradictions and inconsistencies that are not updates.
     slips: list[tuple[int, int]] = field(default_factory=list)
     overclaims: list[tuple[int, int]] = field(default_factory=list)
 
@@ -359,6 +361,14 @@ def _differs(old: Quantity, new: Quantity) -> bool:
     return (old.value, old.high, old.unit) != (new.value, new.high, new.unit)
 
 
+def _agrees(q: Quantity, update: Quantity) -> bool:
+    """Whether ``q``, said after ``update``, restates it (rounded, for a figure)."""
+    if _is_time(q):
+        return (q.value, q.unit) == (update.value, update.unit)
+    tolerance = float(_words()["updates"]["restated_within"])
+    return abs(q.value - update.value) <= tolerance * max(update.value, 1e-9)
+
+
 def _matches_brief(q: Quantity, figure: Figure) -> bool:
     """Whether answer figure ``q`` is a figure of the same thing as the brief's."""
     if q.hypothetical or "rate" in q.referent.split("|"):
@@ -421,21 +431,33 @@ class _Reading:
         updated = [(u.quantity.start, u.quantity.end) for u in self.updates if u.answer is answer]
         for flag in answer.result.flags:
             span = (flag.start, flag.end)
-            if flag.code == "contradiction" and not _overlaps(*span, updated):
+            if flag.code in _SLIPS and not _overlaps(*span, updated):
                 answer.slips.append(span)
             elif flag.code == "overclaimed_cause":
                 answer.overclaims.append(span)
         for q in answer.result.quantities:
             if _is_time(q) and not _for_the_fix(answer, q):
                 continue
+            same = [u for u in self.updates if _same_quantity(q, u.quantity)]
+            if not same:
+                continue
+            latest = same[-1]
             sentence = answer.sentence_of(q.start)
-            for update in self.updates:
-                later = update.answer.index > answer.index or (
-                    update.answer is answer and update.quantity.start >= sentence[1]
-                )
-                if later and _same_quantity(q, update.quantity) and _differs(q, update.quantity):
-                    answer.superseded.append((q.start, q.end))
-                    break
+            if latest.answer is answer and latest.answer.sentence_of(latest.quantity.start) == (
+                sentence
+            ):
+                continue  # the update itself, or the old figure it names
+            if latest.answer.index > answer.index or (
+                latest.answer is answer and latest.quantity.start > sentence[0]
+            ):
+                # Said before the latest update: only right if it is the same figure.
+                stale = _differs(q, latest.quantity)
+            else:
+                # Said after it, with no words of change: a slip back to an old figure
+                # unless it rounds the update ("about 3,000" after "3,100").
+                stale = not _agrees(q, latest.quantity)
+            if stale:
+                answer.superseded.append((q.start, q.end))
 
     # -- the brief's facts, as updated -------------------------------------------------
 
