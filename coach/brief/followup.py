@@ -542,8 +542,9 @@ class _Reading:
         """What the user said happened, from the best answer to the opening question:
         its sentences that carry no scored element (the scorer has none for "what
         happened": "At 08:40 the gateway began declining card payments."), or if it
-        has none, those that carry the impact. Sentences another section used, or
-        that the draft must not repeat, do not count."""
+        has none, those that carry the impact. Sentences about the cause (it has its
+        own section), sentences another section used, and those the draft must not
+        repeat do not count."""
         if not self.answers:
             return []
         opening = self.answers[0].node
@@ -650,7 +651,7 @@ def draft(
         return out
 
     def from_answers(sentences: list[str]) -> list[str]:
-        sentences = [x for x in dict.fromkeys(sentences) if x not in used]
+        sentences = [x for x in dict.fromkeys(sentences) if x and x not in used]
         used.extend(sentences)
         return [f"{words['from_answers']} {' '.join(sentences)}"] if sentences else []
 
