@@ -82,11 +82,11 @@ def test_the_timeline_gives_the_plan_and_the_time_and_says_the_plan_once(brief: 
     answer = brief_model_answer(node("timeline", "prevention", "next_update"), brief)
     assert answer == (
         "The plan: Replace the certificate, test on one region, then roll it out everywhere. "
-        "We expect full service in 4–6 hours. Next update: every hour until the fix is out."
+        "We expect it to be fixed in 4–6 hours. Next update: every hour until the fix is out."
     )
     by_clock = brief.model_copy(update={"eta": brief.eta.model_copy(
         update={"value": None, "high": None, "unit": None, "by": "16:00"})})  # fmt: skip
-    assert "We expect full service by 16:00." in str(brief_model_answer(node("timeline"), by_clock))
+    assert "We expect it to be fixed by 16:00." in str(brief_model_answer(node("timeline"), by_clock))
 
 
 def test_resources_and_stakeholders(brief: Brief) -> None:
