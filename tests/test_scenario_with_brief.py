@@ -35,6 +35,7 @@ WORDED_FOR_BRIEFS = [
     "data-billing-corruption",
     "blockchain-vault-exploit",
     "security-customer-data-exposure",
+    "architect-order-outage",
 ]
 
 _NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
