@@ -169,3 +169,19 @@ def test_save_and_resume_at_every_turn_gives_the_same_transcript(answers: list[s
             if s.awaiting_answer:
                 s.answer(a)
         assert s.transcript.model_dump_json() == expected, f"differs when resumed at turn {cut}"
+
+
+def test_terminal_escapes_are_removed_before_scoring_and_storing() -> None:
+    from coach.scenario.library import load_scenario
+
+    scenario = load_scenario("general-critical-incident")
+    session = Session.new(scenario, clock=iter(range(10**6)).__next__)  # type: ignore[arg-type]
+    session.begin()
+    session.answer("\x1b[31m2,300 users\x1b[0m card payments failed; we rolled back at 09:30.")
+    turn = session.transcript.turns[-1] if session.transcript.turns[-1].speaker == "user" else [
+        t for t in session.transcript.turns if t.speaker == "user"][-1]  # fmt: skip
+    assert turn.text == "2,300 users card payments failed; we rolled back at 09:30."
+    assert turn.result is not None
+    assert all(q.value != 0 for q in turn.result.quantities)
+    with pytest.raises(ValueError):
+        session.answer("\x1b[2J\x07")

@@ -23,6 +23,7 @@ from coach.scenario.model import Branch, Node, Scenario, fill
 from coach.scoring.brief_checks import apply_brief_checks
 from coach.scoring.result import AnswerResult
 from coach.scoring.scorer import score_answer, session_scores
+from coach.textsafe import strip_terminal
 
 Clock = Callable[[], float]
 
@@ -157,10 +158,15 @@ class Session:
     def answer(self, text: str) -> list[Turn]:
         """Record and score an answer; return the CEO's turns that follow it.
 
-        An empty answer is refused: nothing changes and ``ValueError`` says why.
+        Terminal escapes and control characters are removed first (a pasted
+        answer may carry colours). An empty answer is refused: nothing changes and
+        ``ValueError`` says why.
         """
         if not self.awaiting_answer:
             raise states.TransitionError(f"no question is pending (state: {self.state})")
+        # Terminal escapes carry no meaning in an answer, and the scorer would read
+        # "\x1b[0m card payments" as "0 card payments": they go before anything else.
+        text = strip_terminal(text)
         if not text.strip():
             raise ValueError("an empty answer; say something, even 'I don't know yet'")
         node = self.current_node
