@@ -86,7 +86,9 @@ def test_the_timeline_gives_the_plan_and_the_time_and_says_the_plan_once(brief: 
     )
     by_clock = brief.model_copy(update={"eta": brief.eta.model_copy(
         update={"value": None, "high": None, "unit": None, "by": "16:00"})})  # fmt: skip
-    assert "We expect it to be fixed by 16:00." in str(brief_model_answer(node("timeline"), by_clock))
+    assert "We expect it to be fixed by 16:00." in str(
+        brief_model_answer(node("timeline"), by_clock)
+    )
 
 
 def test_resources_and_stakeholders(brief: Brief) -> None:
@@ -161,6 +163,19 @@ def test_the_debrief_shows_the_briefs_model_answer(brief: Brief) -> None:
     plain = build_debrief(scenario, without.transcript).reviews[0]
     assert plain.model_answer_from == "scenario"
     assert plain.model_answer == scenario.nodes[0].model_answer
+    # Every place that shows it says where it came from.
+    from coach.engine.report import render
+    from coach.store.export import to_html, to_markdown
+
+    assert "**Model answer, from your brief:** At 08:40" in to_markdown(
+        with_brief.transcript, scenario
+    )
+    assert "<strong>Model answer, from your brief</strong>" in to_html(
+        with_brief.transcript, scenario
+    )
+    debrief = build_debrief(scenario, with_brief.transcript)
+    assert "    model (from your brief): At 08:40" in render(with_brief.transcript, debrief)
+    assert "**Model answer:**" in to_markdown(without.transcript, scenario)
 
 
 def test_a_wording_naming_the_ceo_keeps_the_scenarios_ceo_if_the_brief_names_none() -> None:

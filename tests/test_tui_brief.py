@@ -81,6 +81,8 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         session_id = rehearsal.session_id
+        models = [str(m.render()) for m in debrief.query(".model").results(Static)]
+        assert models and all(m.startswith("Model answer, from your brief") for m in models)
 
         await pilot.press("f")
         await settle(pilot)

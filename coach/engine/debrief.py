@@ -38,6 +38,13 @@ class NodeReview(BaseModel):
     model_answer_from: Literal["scenario", "brief"] = "scenario"
     coaching: str | None = None
 
+    @property
+    def model_answer_label(self) -> str:
+        """What the model answer is called wherever it is shown."""
+        return (
+            "Model answer, from your brief" if self.model_answer_from == "brief" else "Model answer"
+        )
+
 
 class Debrief(BaseModel):
     scenario_id: str

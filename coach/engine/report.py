@@ -154,7 +154,9 @@ def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> 
         lines.append(f"- {plain(review.question)}")
         for index in review.answers:
             lines.append(f"    you:   {plain(t.turns[index].text)}")
-        lines.append(f"    model: {plain(review.model_answer)}")
+        # "model (from your brief)": rehearsing the user's own incident.
+        source = " (from your brief)" if review.model_answer_from == "brief" else ""
+        lines.append(f"    model{source}: {plain(review.model_answer)}")
     return "\n".join(lines) + "\n"
 
 

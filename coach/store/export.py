@@ -225,7 +225,8 @@ def to_markdown(
             lines += [f"### {_md_inline(review.question)}", ""]
             for index in review.answers:
                 lines.append(f"- **You:** {_md_inline(t.turns[index].text)}")
-            lines.append(f"- **Model answer:** {_md_inline(review.model_answer)}")
+            label = review.model_answer_label
+            lines.append(f"- **{label}:** {_md_inline(review.model_answer)}")
             if review.coaching:
                 lines.append(f"- **Coaching:** {_md_inline(review.coaching)}")
             lines.append("")
@@ -408,7 +409,8 @@ def to_html(
             body.append(f'<h3>{_h(review.question)}</h3><div class="pair"><div>')
             body.append('<div class="who"><strong>You</strong></div>')
             body += [f'<p class="text">{_h(t.turns[i].text)}</p>' for i in review.answers]
-            body.append('</div><div><div class="who"><strong>Model answer</strong></div>')
+            label = _h(review.model_answer_label)
+            body.append(f'</div><div><div class="who"><strong>{label}</strong></div>')
             body.append(f'<p class="text">{_h(review.model_answer)}</p></div></div>')
             if review.coaching:
                 body.append(f'<p class="muted">{_h(review.coaching)}</p>')

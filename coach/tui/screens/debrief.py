@@ -122,7 +122,7 @@ class DebriefScreen(Screen[None]):
                                 yield Static(answer_content(self.transcript.turns[index]))
                         yield Static(
                             Content.assemble(
-                                ("Model answer", "bold $text-success"),
+                                (review.model_answer_label, "bold $text-success"),
                                 "\n",
                                 " ".join(review.model_answer.split()),
                             ),
