@@ -179,7 +179,9 @@ def test_coach_run_with_a_brief(tmp_path: Path) -> None:
     assert "the payments gateway" in text
     assert "contradiction" in text
     plain = coach("run", "--brief", "payments", "--answers", str(answers), data_dir=tmp_path)
-    assert plain.stdout.splitlines()[1] == "Your incident: brief payments"
+    assert plain.stdout.splitlines()[0] == (
+        "Your incident: brief payments  [questions from general-critical-incident]"
+    )
 
 
 def test_coach_run_needs_a_scenario_or_a_brief(tmp_path: Path) -> None:

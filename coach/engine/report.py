@@ -104,10 +104,13 @@ def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> 
         return strip_terminal(s or "")
 
     t = transcript
-    lines = [b(f"{plain(debrief.title)}  [{plain(t.scenario_id)}]")]
     if t.brief_name:
-        # Which incident the answers were checked against (`coach brief check NAME`).
-        lines.append(f"Your incident: brief {plain(t.brief_name)}")
+        # The user's own incident (`coach brief check NAME`); the scenario only gave
+        # the CEO and the questions, and its title names another incident.
+        title = f"Your incident: brief {plain(t.brief_name)}"
+        lines = [b(f"{title}  [questions from {plain(t.scenario_id)}]")]
+    else:
+        lines = [b(f"{plain(debrief.title)}  [{plain(t.scenario_id)}]")]
     lines.append("")
     for turn in t.turns:
         if turn.speaker == "ceo":
