@@ -36,6 +36,7 @@ WORDED_FOR_BRIEFS = [
     "blockchain-vault-exploit",
     "security-customer-data-exposure",
     "architect-order-outage",
+    "fullstack-checkout-release",
 ]
 
 _NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
