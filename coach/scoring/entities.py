@@ -177,15 +177,13 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
             # "INC-20931", "us-east-1": an identifier.
             out.append(Entity("label", s, e, 0.0, 0.0, "ident"))
             continue
-        core = m.group("core")
+        core, att, smult, rng_text, cur = m.group("core", "att", "smult", "range", "cur")
         value = parse_number(core) if len(core) <= 20 else None
         if value is None:
             # More digits than any real figure: an id or junk, not a quantity.
             out.append(Entity("other", s, e, 0.0, 0.0, "long"))
             continue
         unit = ""
-        att = m.group("att")
-        smult = m.group("smult")
         if smult:
             value *= mults.get(norm(smult), 1.0)
         if att:
@@ -204,8 +202,8 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
                 out.append(Entity("other", s, e, value, value, att))
                 continue
         hi = value
-        if m.group("range"):
-            rng = _RANGE_HEAD.sub("", m.group("range"))
+        if rng_text:
+            rng = _RANGE_HEAD.sub("", rng_text)
             ratt = _RANGE_ATT.search(rng)
             rval = parse_number(rng[: ratt.start()] if ratt else rng) if len(rng) <= 24 else None
             if rval is not None:
@@ -215,7 +213,6 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
                     rval *= mults[att]
                 hi = max(value, rval)
                 value = min(value, rval)
-        cur = m.group("cur")
         if cur:
             out.append(Entity("money", s, e, value, hi, _SYMBOLS.get(cur.strip(), "USD")))
             continue

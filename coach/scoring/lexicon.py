@@ -36,7 +36,10 @@ _SEP = re.compile(r"[\s\-]+")
 def norm(phrase: str) -> str:
     """The lookup key of a phrase or of matched text: lower case, ’ as ', runs of
     spaces and hyphens as one space."""
-    return _SEP.sub(" ", phrase.lower().replace("’", "'")).strip()
+    low = phrase.lower()
+    if low.isalpha():
+        return low  # one plain word (the common case): nothing to replace or squeeze
+    return _SEP.sub(" ", low.replace("’", "'")).strip()
 
 
 def _atom(ch: str) -> str:

@@ -205,6 +205,20 @@ def _credit(doc: Doc, name: str, element: Mapping[str, Any]) -> tuple[float, str
 
 
 @functools.cache
+def _expected_parts(
+    wanted: tuple[str, ...],
+) -> tuple[tuple[str, tuple[tuple[str, float], ...], float], ...]:
+    """For each element dimension with an expected element: its expected elements with
+    their weights, and the weights' total (weights.yaml dimension_elements)."""
+    out = []
+    for dim, parts in weights()["dimension_elements"].items():
+        expected = {name: float(weight) for name, weight in parts.items() if name in wanted}
+        if expected:
+            out.append((dim, tuple(expected.items()), sum(expected.values())))
+    return tuple(out)
+
+
+@functools.cache
 def _element_dimension() -> dict[str, str]:
     """Element name -> the dimension it feeds."""
     return {name: dim for dim, parts in weights()["dimension_elements"].items() for name in parts}
@@ -224,13 +238,9 @@ def _dimensions(
     w = weights()
     values: dict[str, float] = {}
     deductions: list[dict[str, Any]] = []
-    for dim, parts in w["dimension_elements"].items():
-        expected = {name: float(weight) for name, weight in parts.items() if name in wanted}
-        if not expected:
-            continue
-        total = sum(expected.values())
+    for dim, expected, total in _expected_parts(tuple(wanted)):
         value = 0.0
-        for name, weight in expected.items():
+        for name, weight in expected:
             credit, code, reason = _credit(doc, name, elements[name])
             value += credit * weight / total
             lost = round((100 - credit) * weight / total)

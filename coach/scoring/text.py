@@ -11,13 +11,15 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from operator import attrgetter
 
 from coach.scoring import lexicon
 from coach.scoring.lexicon import Hit
 
 # A sentence ends at . ! ? (with closing quotes/brackets) before whitespace or the
 # end, or at a line break (bullets and status templates put one statement per line).
-_SENTENCE_END = re.compile(r"[.!?\n][.!?]*[\"'”’)\]]*")
+# (One leading character set, so the regex engine can skip ahead to candidates.)
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)[.!?]*[\"'”’)\]]*|[.!?]*[\"'”’)\]]*(?!\S))")
 #: How far (in characters) any context check looks from a position.
 CONTEXT = 300
 
@@ -34,7 +36,7 @@ _CLAUSE_PUNCT = re.compile(r"[;()\[\]—–,:\-]")
 # Regular past tense and participles end in -ed (some -ed words look forward or are
 # adjectives of state: lexicon.yaml not_past_ed).
 _ED = re.compile(r"ed(?![\w'’])")
-_WORD_BEFORE = re.compile(r"[a-z]+$")
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @functools.cache
@@ -54,10 +56,12 @@ def _past_tense_starts(low: str) -> list[int]:
     determiners = _determiners()
     for match in _ED.finditer(low):
         end = match.end()
-        word = _WORD_BEFORE.search(low, max(0, end - 24), end)
-        if word is None or len(word.group()) < 4 or word.group() in not_past:
+        # The run of letters ending at ``end`` (at most 24 of them).
+        chunk = low[max(0, end - 24) : end]
+        word = chunk[len(chunk.rstrip(_LOWER_LETTERS)) :]
+        if len(word) < 4 or word in not_past:
             continue
-        start = word.start()
+        start = end - len(word)
         if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "'’"):
             continue
         if low[max(0, start - 7) : start].rstrip().rsplit(" ", 1)[-1] in determiners:
@@ -75,6 +79,9 @@ def lower_aligned(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+_START = attrgetter("start")
+
+
 class _Starts(dict[str, list[int]]):
     """Category -> the sorted starts of its hits, each list built on first use."""
 
@@ -85,7 +92,7 @@ class _Starts(dict[str, list[int]]):
         self.by_cat = by_cat
 
     def __missing__(self, cat: str) -> list[int]:
-        starts = self[cat] = [h.start for h in self.by_cat.get(cat, ())]
+        starts = self[cat] = list(map(_START, self.by_cat.get(cat, ())))
         return starts
 
 
@@ -250,12 +257,10 @@ class Doc:
 def _split_sentences(low: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    n = len(low)
     abbreviations, ends = _abbreviations()
     for match in _SENTENCE_END.finditer(low):
+        # (Never "1.2", "e.g.x", "v2.3": the regex wants a space or the end after.)
         end = match.end()
-        if low[match.start()] != "\n" and end < n and not low[end].isspace():
-            continue  # "1.2", "e.g.x", "v2.3": not followed by a space
         dot = match.start()
         if low[dot] == "." and low.endswith(ends, max(start, dot - 8), dot):
             # "e.g.", "a.m.": not a sentence end if the abbreviation is a whole word.
