@@ -155,3 +155,43 @@ def test_the_same_wrong_figure_said_twice_is_one_contradiction() -> None:
     text = "Around 23,000 users could not pay. Yes, 23,000 users, and 9,000 more users today."
     flags = [f for f in brief_flags(text, score_answer(text), facts) if f.code == "contradiction"]
     assert [f.evidence for f in flags] == ["23,000", "9,000"]
+
+
+#: A fraction is a figure a CEO can use: it is compared with the brief's percentage of
+#: the same thing ("half of all requests" when the brief says 10% of requests fail).
+FRACTION_BRIEF = {
+    "impact": [
+        {"value": 10, "unit": "percent", "what": "of requests failing"},
+        {"value": 30, "unit": "percent", "what": "of customers who cannot pay"},
+    ]
+}
+COUNT_BRIEF = {"impact": [{"value": 2300, "unit": "users"}]}
+
+
+@pytest.mark.parametrize(
+    ("brief", "text", "expected"),
+    [
+        (FRACTION_BRIEF, "Roughly half of all requests are failing.", {"contradiction"}),
+        (FRACTION_BRIEF, "A third of requests fail right now.", {"contradiction"}),
+        (FRACTION_BRIEF, "About a tenth of requests are failing.", set()),
+        (FRACTION_BRIEF, "A third of our customers cannot pay.", set()),
+        (FRACTION_BRIEF, "Three quarters of customers cannot pay.", {"contradiction"}),
+        # Corrected in the same sentence.
+        (FRACTION_BRIEF, "Half of all requests failed at first, now down to 10%.", set()),
+        # A share of users says nothing against a count of users.
+        (COUNT_BRIEF, "Half of our users are affected.", set()),
+        # "two" of "two thirds" is not a count of 2 users.
+        (COUNT_BRIEF, "Two thirds of our users are affected, about 2,300 people.", set()),
+    ],
+)
+def test_fractions_are_compared_with_brief_percentages(
+    brief: dict[str, Any], text: str, expected: set[str]
+) -> None:
+    assert codes(brief, text) == expected
+
+
+def test_the_reviewers_fraction_miss_now_holds() -> None:
+    misses = [(b, a) for b, a in _answers(AUDIT) if a.get("known_miss")]
+    assert misses, "the audit file marks its known misses"
+    for brief, answer in misses:
+        assert codes(brief, answer["text"]) == set(answer["flags"]), answer["text"]

@@ -191,6 +191,29 @@ def test_quantities_are_recorded() -> None:
     assert ("duration", "h") in kinds
 
 
+def test_fractions_are_recorded_as_shares() -> None:
+    def figures(text: str) -> list[tuple[str, float, str, str]]:
+        return [(q.kind, q.value, q.unit, q.text) for q in score_answer(text).quantities]
+
+    assert figures("Roughly half of all requests are failing.") == [
+        ("percent", 50.0, "request", "half")
+    ]
+    assert figures("A third of customers cannot log in, about 1,200 people.") == [
+        ("percent", 33.3, "customer", "A third"),
+        ("count", 1200.0, "people", "1,200"),
+    ]
+    # The "two" of "two thirds" is part of the fraction, not a count of two merchants.
+    assert figures("About two thirds of our merchants are affected.") == [
+        ("percent", 66.7, "merchant", "two thirds")
+    ]
+    # A fraction that is not a share of something affected is no figure.
+    assert figures("Half the team is on it, and it took half an hour.") == []
+    assert figures("Click-through dropped by about a third.") == []
+    earlier = score_answer("About 10% of requests are failing.")
+    later = score_answer("Half of all requests are failing.", earlier=[earlier])
+    assert "inconsistent" in later.flag_codes
+
+
 def test_session_scores_skip_dimensions_never_asked() -> None:
     a = score_answer(STRONG, expects=["impact"])
     b = score_answer("We paused the bridge at 09:12.", expects=["mitigation"])

@@ -25,15 +25,16 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
+from coach.scoring import lexicon
 from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef
 from coach.scoring.lexicon import Hit
 from coach.scoring.result import AnswerResult, Quantity
 from coach.scoring.style import RawFlag, _short, spec
-from coach.scoring.text import Doc
+from coach.scoring.text import Doc, dedupe
 
 _SINGULAR_EXCEPTIONS = frozenset({"series", "status", "news"})
 
@@ -104,11 +105,11 @@ def _nearest(
 def quantities(a: Analysis) -> list[Quantity]:
     """The impact figures and timeline estimates an answer states, with their referents."""
     doc = a.doc
-    if not a.entities and not a.forward["timeline"]:
+    if not a.entities and not a.forward["timeline"] and not doc.hits_of("fraction_word"):
         return []
     # Plain data, validated as Quantity models in one call at the end (cheaper than
     # one model at a time).
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     impact_spans = sorted(a.elements["impact"].spans)
     starts = [s for s, _ in impact_spans]
     # The first hypothetical marker of each sentence, found once.
@@ -116,9 +117,12 @@ def quantities(a: Analysis) -> list[Quantity]:
     for hit in doc.hits_of("hypothetical_marker"):
         hypothetical.setdefault(doc.sentence_index(hit.start), hit.start)
     n_spans = len(impact_spans)
+    fractions = _fractions(doc, impact_spans) if n_spans else []
     for ent in a.entities:
         if ent.kind not in _FIGURE_KINDS or not n_spans:
             continue
+        if any(f.start <= ent.start and ent.end <= f.end for f in fractions):
+            continue  # "two" of "two thirds of our merchants": the fraction is the figure
         # The impact span holding the figure, or starting inside it.
         i = bisect_right(starts, ent.start) - 1
         span = None
@@ -163,6 +167,27 @@ def quantities(a: Analysis) -> list[Quantity]:
                 "hypothetical": marker < ent.start,
             }
         )
+    if fractions:
+        # "Half of all requests", "a third of customers": a share, like a percentage.
+        for hit in fractions:
+            noun = doc.first_after("impact_noun", hit.end, doc.clause_end(hit.end) + 1)
+            unit = _unit_key(noun.key) if noun is not None else ""
+            if not unit:
+                continue
+            marker = hypothetical.get(doc.sentence_index(hit.start), hit.start)
+            out.append(
+                {
+                    "kind": "percent",
+                    "value": round(_fraction_values()[hit.key] * 100, 1),
+                    "unit": unit,
+                    "start": hit.start,
+                    "end": hit.end,
+                    "text": doc.text[hit.start : hit.end],
+                    "referent": _count_referent(doc, hit.start, hit.end, noun),
+                    "hypothetical": marker < hit.start,
+                }
+            )
+        out.sort(key=_start_of)  # stable: figures in the order the answer states them
     for t, start in a.forward["timeline"]:
         text = doc.text[start : t.end]
         event = _eta_event(doc, start, t)
@@ -204,6 +229,28 @@ def quantities(a: Analysis) -> list[Quantity]:
                 }
             )
     return _quantity_list().validate_python(out)
+
+
+@functools.cache
+def _fraction_values() -> dict[str, float]:
+    return lexicon.table("fraction_values")
+
+
+def _fractions(doc: Doc, impact_spans: Sequence[tuple[int, int]]) -> list[Hit]:
+    """Fraction words the impact detector read as the share of something affected
+    (its evidence starts at the fraction: "half of all requests")."""
+    starts = {s for s, _ in impact_spans}
+    values = _fraction_values()
+    return [
+        hit
+        for hit in dedupe(doc.hits_of("fraction_word"))
+        if hit.start in starts and hit.key in values
+    ]
+
+
+def _start_of(q: dict[str, Any]) -> int:
+    start: int = q["start"]
+    return start
 
 
 @functools.cache
