@@ -118,11 +118,15 @@ def quantities(a: Analysis) -> list[Quantity]:
         hypothetical.setdefault(doc.sentence_index(hit.start), hit.start)
     n_spans = len(impact_spans)
     fractions = _fractions(doc, impact_spans) if n_spans else []
+    fraction_starts = [f.start for f in fractions]
     for ent in a.entities:
         if ent.kind not in _FIGURE_KINDS or not n_spans:
             continue
-        if any(f.start <= ent.start and ent.end <= f.end for f in fractions):
-            continue  # "two" of "two thirds of our merchants": the fraction is the figure
+        if fractions:
+            # "two" of "two thirds of our merchants": the fraction is the figure.
+            k = bisect_right(fraction_starts, ent.start) - 1
+            if k >= 0 and ent.end <= fractions[k].end:
+                continue
         # The impact span holding the figure, or starting inside it.
         i = bisect_right(starts, ent.start) - 1
         span = None

@@ -354,7 +354,6 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
     doc = a.doc
     low = doc.low
     limit_before = doc.any_in("limit_context", cs, ent.start)
-    per_after = _PER_AFTER.match(low, ent.end, ent.end + 40)
     threshold = doc.last_before("threshold_before", max(cs, ent.start - 40), ent.start)
     if threshold is not None and not low[threshold.end : ent.start].strip(" ~$€£"):
         return None
@@ -367,7 +366,7 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
             return None
         if _PER_PERIOD.match(low, ent.end) and not loss:
             return None
-        if limit_before and per_after:
+        if limit_before and _PER_AFTER.match(low, ent.end, ent.end + 40):
             return None
         s_start = doc.sentence_span(ent.start)[0]
         if doc.any_in("ask", s_start, ent.start) and not loss:

@@ -135,6 +135,9 @@ _LABEL_AFTER = re.compile(r"\s?(?:release|version|build|update|upgrade|patch)(?!
 
 
 _IDENT_BEFORE = re.compile(r"(?<![\w\-])[a-z][a-z0-9]*-$")
+#: What the character before a number must be for _IDENT_BEFORE to match ("$" also
+#: matches before a final line break).
+_IDENT_ENDS = frozenset(("-", "\n"))
 _WORD_JOIN = re.compile(r"(?:[\s\-]+(?:and[\s\-]+)?)")
 
 
@@ -173,7 +176,7 @@ def extract(low: str, number_words: Sequence[tuple[int, int]] = ()) -> list[Enti
                 continue
             out.append(_typed(low, s, e, value, value, "", suffix_re, tunits, curwords))
             continue
-        if _IDENT_BEFORE.search(low, max(0, s - 16), s):
+        if low[s - 1 : s] in _IDENT_ENDS and _IDENT_BEFORE.search(low, max(0, s - 16), s):
             # "INC-20931", "us-east-1": an identifier.
             out.append(Entity("label", s, e, 0.0, 0.0, "ident"))
             continue

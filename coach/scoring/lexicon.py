@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import heappop, heappush
@@ -377,7 +378,8 @@ class Scanner:
 
     def scan(self, low: str) -> dict[str, list[Hit]]:
         """Hits by category, each list in order of start (longest first at a start)."""
-        by_cat: dict[str, list[Hit]] = {}
+        # Buckets appear on their first hit (a plain dict is returned).
+        by_cat: defaultdict[str, list[Hit]] = defaultdict(list)
         cat_tuples = self.cat_tuples
         cats = self.cats
         prefixes = self.prefixes
@@ -402,11 +404,11 @@ class Scanner:
                         s_end = start + (len(short) if simple else _prefix_len(low, start, short))
                         hit = Hit(start, s_end, short, cats[short])
                         for name in short_names:
-                            by_cat.setdefault(name, []).append(hit)
+                            by_cat[name].append(hit)
             if names:
                 hit = Hit(start, end, key, cats[key])
                 for name in names:
-                    by_cat.setdefault(name, []).append(hit)
+                    by_cat[name].append(hit)
             if key in heads or shorter:
                 for k in (key, *shorter) if shorter else (key,):
                     for index in heads.get(k, ()):
@@ -418,7 +420,7 @@ class Scanner:
                                 found = Hit(
                                     start, m.end(), norm(m.group()), frozenset((pat.category,))
                                 )
-                                by_cat.setdefault(pat.category, []).append(found)
+                                by_cat[pat.category].append(found)
             if not text.isalpha():
                 # Phrases that start inside this one ("root cause" in "the root cause is").
                 if simple:
@@ -443,25 +445,17 @@ class Scanner:
             for short, length, short_names, short_cats in prefix_hits:
                 hit = Hit(start, start + length, short, short_cats)
                 for name in short_names:
-                    bucket = by_cat.get(name)
-                    if bucket is None:
-                        by_cat[name] = [hit]
-                    else:
-                        bucket.append(hit)
+                    by_cat[name].append(hit)
             if names:
                 hit = Hit(start, end, text, fcats)
                 for name in names:
-                    bucket = by_cat.get(name)
-                    if bucket is None:
-                        by_cat[name] = [hit]
-                    else:
-                        bucket.append(hit)
+                    by_cat[name].append(hit)
             for index in head_indices:
                 pat = patterns[index]
                 m = pat.regex.match(low, start)
                 if m is not None:
                     found = Hit(start, m.end(), norm(m.group()), pattern_cats[index])
-                    by_cat.setdefault(pat.category, []).append(found)
+                    by_cat[pat.category].append(found)
             for offset in offsets:
                 heappush(pending, start + offset)
 
@@ -492,11 +486,7 @@ class Scanner:
                 continue
             only = record[5]
             if only:
-                bucket = by_cat.get(only)
-                if bucket is None:
-                    by_cat[only] = [Hit(start, match.end(), text, record[1])]
-                else:
-                    bucket.append(Hit(start, match.end(), text, record[1]))
+                by_cat[only].append(Hit(start, match.end(), text, record[1]))
                 continue
             take(start, match.end(), text, record, record[4])
         while pending:
@@ -509,7 +499,7 @@ class Scanner:
                 emit(inner, again.end(), again.group())
         # Matches, inner phrases (smallest start first) and prefixes are all produced in
         # order of start, so every bucket is already sorted by start.
-        return by_cat
+        return dict(by_cat)
 
 
 _INNER_START = re.compile(r"[\s\-]+(?=\w)")

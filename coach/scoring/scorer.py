@@ -27,7 +27,7 @@ from coach.scoring import lexicon
 from coach.scoring.consistency import inconsistencies, quantities
 from coach.scoring.elements import Found, analyse
 from coach.scoring.names import DIMENSIONS, ELEMENTS
-from coach.scoring.result import AnswerResult
+from coach.scoring.result import AnswerResult, ElementResult
 from coach.scoring.style import WORDS_PER_MINUTE, RawFlag, message, spec, style_flags
 from coach.scoring.text import Doc
 
@@ -84,7 +84,9 @@ def score_answer(
     # building each Span, Flag and Deduction model in turn, at about half the cost.
     return AnswerResult.model_validate(
         {
-            "elements": elements,
+            "elements": {
+                name: _EMPTY_RESULT if data is _EMPTY else data for name, data in elements.items()
+            },
             "flags": [_flag(doc, f) for f in raw],
             "score": _overall(dimensions),
             "dimensions": dimensions,
@@ -143,8 +145,10 @@ def _flag_order(flag: RawFlag) -> tuple[int, int, str]:
     return flag.start, flag.end, flag.code
 
 
-#: An element with nothing found: every field at its default.
+#: An element with nothing found: every field at its default. The result gets one
+#: shared (frozen, already validated) model for it, which pydantic takes as it is.
 _EMPTY: dict[str, Any] = {}
+_EMPTY_RESULT = ElementResult()
 
 
 def _element(doc: Doc, found: Found, first_end: int) -> dict[str, Any]:

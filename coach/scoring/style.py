@@ -241,11 +241,12 @@ def _jargon(doc: Doc, lex: JargonLexicon) -> list[RawFlag]:
             if start and (low[start - 1].isalnum() or low[start - 1] in "_'’."):
                 continue
             candidates.append((start, match.end(), lexicon.norm(match.group())))
+    roman = lexicon.lists("roman_numerals")
     for match in _ACRONYM.finditer(doc.text):
         token = match.group()
         key = lexicon.norm(token)
         bare = key[:-1] if key.endswith("s") and len(key) > 2 else key
-        if sum(c.isupper() for c in token) < 2 or token in lexicon.lists("roman_numerals"):
+        if sum(map(str.isupper, token)) < 2 or token in roman:
             continue
         if lex.is_plain(key) or lex.is_plain(bare) or key in lex.terms or bare in lex.terms:
             continue
