@@ -52,6 +52,15 @@ def _atom(ch: str) -> str:
     return re.escape(ch)
 
 
+# The regex engine tries a node's alternatives one after the other, so the children
+# of a trie node are ordered by how often English text has that letter there: word
+# initials first at the top, letter frequency below. (The children of a node start
+# with different characters, so at most one of them can match: the order changes
+# only the speed, never what is found.)
+_FIRST_ORDER = {ch: i for i, ch in enumerate("taoswicbphfmdrelngu")}
+_INNER_ORDER = {ch: i for i, ch in enumerate(" etaoinsrhldcumfpgwybvk")}
+
+
 def trie_regex(phrases: Iterable[str]) -> str:
     """A regex body matching any of ``phrases`` (normalised), longest first.
 
@@ -69,9 +78,13 @@ def trie_regex(phrases: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
-    def build(node: dict[str, Any]) -> str:
+    def build(node: dict[str, Any], depth: int = 0) -> str:
         ends = "" in node
-        alternatives = [_atom(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        order = _FIRST_ORDER if depth == 0 else _INNER_ORDER
+        alternatives = [
+            _atom(ch) + build(node[ch], depth + 1)
+            for ch in sorted((ch for ch in node if ch), key=lambda ch: (order.get(ch, 99), ch))
+        ]
         if not alternatives:
             return ""
         if len(alternatives) == 1 and not ends:
@@ -371,8 +384,8 @@ class Scanner:
                 prefix_hits,
                 head_indices,
                 inner,
-                # The common case: one category, nothing else to do.
-                names[0] if len(names) == 1 and not (prefix_hits or head_indices or inner) else "",
+                # The common case: its categories and nothing else to do.
+                names if not (prefix_hits or head_indices or inner) else (),
                 _word_starts(key),
             )
 
@@ -484,9 +497,11 @@ class Scanner:
             if record is None:
                 emit(start, match.end(), text)  # needs normalising (hyphen, curly quote, spacing)
                 continue
-            only = record[5]
-            if only:
-                by_cat[only].append(Hit(start, match.end(), text, record[1]))
+            plain = record[5]
+            if plain:
+                hit = Hit(start, match.end(), text, record[1])
+                for name in plain:
+                    by_cat[name].append(hit)
                 continue
             take(start, match.end(), text, record, record[4])
         while pending:
@@ -505,15 +520,15 @@ class Scanner:
 _INNER_START = re.compile(r"[\s\-]+(?=\w)")
 # A phrase key's categories, frozen categories, shorter prefix phrases (phrase,
 # length, names, categories), pattern indices to try, offsets of inner words that
-# start a phrase, its one category when it has nothing else ("" otherwise), and the
-# offsets of all its inner words.
+# start a phrase, its categories again when it has nothing else to do (() otherwise),
+# and the offsets of all its inner words.
 _Record = tuple[
     tuple[str, ...],
     frozenset[str],
     tuple[tuple[str, int, tuple[str, ...], frozenset[str]], ...],
     tuple[int, ...],
     tuple[int, ...],
-    str,
+    tuple[str, ...],
     tuple[int, ...],
 ]
 
