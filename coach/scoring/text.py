@@ -80,6 +80,7 @@ def lower_aligned(text: str) -> str:
 
 
 _START = attrgetter("start")
+_END = attrgetter("end")
 
 
 class _Starts(dict[str, list[int]]):
@@ -281,10 +282,6 @@ def _add_span(low: str, start: int, end: int, spans: list[tuple[int, int]]) -> N
         spans.append((start, start + len(stripped)))
 
 
-def _start_longest(hit: Hit) -> tuple[int, int]:
-    return hit.start, -hit.end
-
-
 def dedupe(hits: Iterable[Hit]) -> list[Hit]:
     """Hits without overlaps, keeping the earliest (and longest at a position)."""
     ordered = list(hits)
@@ -292,7 +289,11 @@ def dedupe(hits: Iterable[Hit]) -> list[Hit]:
         return ordered
     out: list[Hit] = []
     last_end = -1
-    for hit in sorted(ordered, key=_start_longest):
+    # By start, the longest first at a start, else in the given order: two stable
+    # sorts with C-level keys (the same order as sorting by (start, -end)).
+    ordered.sort(key=_END, reverse=True)
+    ordered.sort(key=_START)
+    for hit in ordered:
         if hit.start >= last_end:
             out.append(hit)
             last_end = hit.end
