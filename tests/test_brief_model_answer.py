@@ -54,27 +54,28 @@ def test_the_opening_answer_leads_with_what_happened(brief: Brief) -> None:
     assert answer == (
         "At 08:40 the payments gateway began declining card payments after a certificate "
         "rotation; it has been in a degraded mode since 09:30. The impact so far: 2,300 users "
-        "(could not pay); £41,000 (orders delayed); 12% (of card payments declined). Already "
-        "done: 09:05 incident declared; 09:30 traffic moved to the backup gateway."
+        "(could not pay); £41,000 (orders delayed); 12% (of card payments declined). What we "
+        "have done so far to limit the damage: 09:05 incident declared; 09:30 traffic moved to "
+        "the backup gateway."
     )
 
 
 def test_a_suspected_cause_says_so_and_when_it_will_be_known(brief: Brief) -> None:
     answer = brief_model_answer(node("root_cause"), brief)
     assert answer == (
-        "The likely cause, not yet confirmed: an expired intermediate certificate on the "
-        "gateway's load balancer. We will know by 15:00 today."
+        "We believe the cause is an expired intermediate certificate on the gateway's load "
+        "balancer, but it is not confirmed yet. We will know by 15:00 today."
     )
 
 
 def test_a_known_cause_is_stated_and_an_unknown_one_is_admitted(brief: Brief) -> None:
     known = brief.model_copy(update={"cause_status": "known"})
     assert brief_model_answer(node("root_cause"), known) == (
-        "The cause: an expired intermediate certificate on the gateway's load balancer."
+        "The cause is an expired intermediate certificate on the gateway's load balancer."
     )
     unknown = brief.model_copy(update={"cause_status": "unknown", "cause": None})
     assert brief_model_answer(node("root_cause"), unknown) == (
-        "We don't know the cause yet. We will know by 15:00 today."
+        "We don't know the cause yet; we will know by 15:00 today."
     )
 
 

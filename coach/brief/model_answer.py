@@ -70,7 +70,8 @@ def _cause(fields: dict[str, str], brief: Brief) -> str:
     status = brief.cause_status or "known"
     known_by = ""
     if status != "known" and "known_by" in fields:
-        known_by = fill(_data()["known_by"], fields)
+        key = "known_by_unknown" if status == "unknown" else "known_by"
+        known_by = fill(_data()[key], fields)
     if status == "unknown":
         return fill(templates["unknown"], {"known_by": known_by})
     return _sentence(templates[status], {**fields, "known_by": known_by}, "cause")
