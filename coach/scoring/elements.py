@@ -498,22 +498,34 @@ def _unknown_in(doc: Doc, lo: int, hi: int) -> bool:
     return False
 
 
+# _last_future and _last_past run for every time in an answer: they bisect the hit
+# starts themselves rather than going through Doc.last_before and Doc.in_range.
+
+
 def _last_future(doc: Doc, lo: int, hi: int) -> int:
     """Start of the last future or modal word in ``[lo, hi)`` ("if" does not count), or -1."""
-    best = -1
-    hit = doc.last_before("future", lo, hi)
-    if hit is not None:
-        best = hit.start
-    for modal in reversed(doc.in_range("modal", max(lo, best + 1), hi)):
-        if modal.key not in ("if", "whether"):
-            return max(best, modal.start)
+    starts = doc.starts_by_cat["future"]
+    j = bisect_left(starts, hi) - 1
+    best = starts[j] if j >= 0 and starts[j] >= lo else -1
+    modal_starts = doc.starts_by_cat["modal"]
+    if modal_starts:
+        i = bisect_left(modal_starts, lo if lo > best else best + 1)
+        modals = doc.by_cat["modal"]
+        for k in range(bisect_left(modal_starts, hi, i) - 1, i - 1, -1):
+            if modals[k].key not in ("if", "whether"):
+                return modals[k].start  # after ``best``, so the later of the two
     return best
 
 
 def _last_past(doc: Doc, lo: int, hi: int) -> int:
-    hit = doc.last_before("past", lo, hi)
-    ed = doc.past_ed(lo, hi)
-    return max(hit.start if hit is not None else -1, ed[-1] if ed else -1)
+    starts = doc.starts_by_cat["past"]
+    j = bisect_left(starts, hi) - 1
+    best = starts[j] if j >= 0 and starts[j] >= lo else -1
+    eds = doc.past_starts
+    i = bisect_left(eds, hi) - 1
+    if i >= 0 and eds[i] >= lo and eds[i] > best:
+        return eds[i]
+    return best
 
 
 def _tense(doc: Doc, lo: int, hi: int, t_start: int, t_end: int) -> str | None:
@@ -584,10 +596,13 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
     if t.kind == "duration" and _OF_EVENT.match(doc.low, t.end):
         return none
     for cat in ("filler", "forward_marker", "teeup"):
-        # Inside a filler or a marker phrase ("at the end of the day", "from next week").
-        around = doc.last_before(cat, t.start - 40, t.start + 1)
-        if around is not None and around.end > t.start:
-            return none
+        # Inside a filler or a marker phrase ("at the end of the day", "from next week"):
+        # the last such phrase starting in [t.start - 40, t.start] ends after t.start.
+        starts = doc.starts_by_cat[cat]
+        if starts:
+            j = bisect_left(starts, t.start + 1) - 1
+            if j >= 0 and starts[j] >= t.start - 40 and doc.by_cat[cat][j].end > t.start:
+                return none
     tense = _tense(doc, seg_lo, seg_hi, t.start, t.end)
     if tense == "past" and t.kind == "duration":
         # "We resubmitted this morning and review usually takes a day": an estimate
