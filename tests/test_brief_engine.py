@@ -45,6 +45,7 @@ def test_placeholder_facts_come_from_the_brief(brief: Brief) -> None:
     facts = placeholder_facts(brief)
     assert facts["system"] == "the payments gateway"
     assert facts["eta"] == "4–6 hours"
+    assert facts["eta_when"] == "in 4–6 hours"
     assert (
         facts["impact"]
         == "2,300 users (could not pay); £41,000 (orders delayed); 12% (of card payments declined)"
@@ -80,7 +81,7 @@ def test_terminal_escapes_in_a_brief_never_reach_the_ceos_lines(general: Scenari
 
 def test_missing_fields_get_neutral_wording_not_the_scenarios() -> None:
     partial = load_brief_text("eta: {value: 2, unit: hours}\n")
-    assert given_facts(partial) == {"eta": "2 hours"}
+    assert given_facts(partial) == {"eta": "2 hours", "eta_when": "in 2 hours"}
     facts = placeholder_facts(partial)
     assert facts["system"] == neutral_facts()["system"] == "the system"
     assert "ceo_name" not in facts  # the scenario's CEO keeps their name

@@ -55,6 +55,14 @@ def impact_text(brief: Brief) -> str | None:
     return join([f.text for f in brief.figures])
 
 
+def _eta_when(brief: Brief) -> str | None:
+    """The estimate as it ends "it will be fixed ___": "in 4–6 hours", "by 16:00"."""
+    if brief.eta is None:
+        return None
+    text = brief.eta.text
+    return text if brief.eta.by is not None else f"in {text}"
+
+
 def given_facts(brief: Brief) -> dict[str, str]:
     """The placeholders this brief gives a value (no neutral wording)."""
     values: dict[str, str | None] = {
@@ -68,6 +76,7 @@ def given_facts(brief: Brief) -> dict[str, str]:
         "mitigation": join(brief.mitigation),
         "plan": brief.plan,
         "eta": brief.eta.text if brief.eta else None,
+        "eta_when": _eta_when(brief),
         "people": join(brief.stakeholders),
         "next_update": brief.update_cadence,
         "ceo_name": brief.ceo_name,

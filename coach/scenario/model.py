@@ -44,6 +44,7 @@ BRIEF_PLACEHOLDERS: tuple[str, ...] = (
     "mitigation",
     "plan",
     "eta",
+    "eta_when",
     "people",
     "next_update",
     "ceo_name",
