@@ -371,11 +371,11 @@ def test_stats_agree_with_the_pure_function_and_limit_the_trend(store: SessionSt
                 started=BASE + timedelta(minutes=i),
                 status=rng.choice(["finished", "finished", "abandoned", "unfinished"]),
                 overall=rng.randint(0, 100),
-            )
+            ).model_copy(update={"brief_name": rng.choice([None, None, "payments", "db"])})
         )
     summaries = sorted(store.list(), key=lambda s: s.started_at)
     expected = scenario_stats(
-        (s.scenario, s.title, s.status, s.overall, s.started_at) for s in summaries
+        (s.scenario, s.title, s.status, s.overall, s.started_at, s.brief) for s in summaries
     )
     assert store.stats() == expected
     newest = {s.scenario: s for s in summaries}
@@ -384,3 +384,38 @@ def test_stats_agree_with_the_pure_function_and_limit_the_trend(store: SessionSt
         assert stats.best == expected[scenario].best  # over every finished session
         assert stats.title == newest[scenario].title
         assert stats.latest_at == newest[scenario].started_at
+
+
+def test_a_session_with_a_brief_is_listed_with_its_name(store: SessionStore) -> None:
+    plain = store.create(transcript(started=BASE))
+    mine = store.create(
+        transcript(started=BASE + timedelta(hours=1), status="unfinished").model_copy(
+            update={"brief_name": "payments"}
+        )
+    )
+    assert {s.id: s.brief for s in store.list()} == {plain: None, mine: "payments"}
+    assert store.summary(mine).brief == "payments"
+    assert [s.brief for s in store.unfinished()] == ["payments"]
+    # The JSON keeps every field it had and adds the brief (null without one).
+    assert list(store.summary(plain).as_json()) == [
+        "id",
+        "scenario",
+        "title",
+        "role",
+        "started_at",
+        "ended_at",
+        "status",
+        "overall",
+        "answers",
+        "updated_at",
+        "brief",
+    ]
+    assert store.summary(plain).as_json()["brief"] is None
+    assert store.summary(mine).as_json()["brief"] == "payments"
+    stats = store.stats()["engine-branching"]
+    assert (stats.attempts, stats.with_brief) == (2, 1)
+    # An autosave keeps it.
+    t = store.get(mine)
+    t.turns.append(Turn(speaker="user", node="q3", kind="answer", text="more"))
+    store.save(mine, t)
+    assert store.summary(mine).brief == "payments"

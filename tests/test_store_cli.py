@@ -114,6 +114,55 @@ def test_history_marks_a_session_left_at_its_first_question_not_started(
     assert out.splitlines()[0].endswith("unfinished (not started: no answer yet)")
 
 
+def _seed_brief(directory: Path, started_hours: int = 3) -> str:
+    with SessionStore.open(directory) as store:
+        return store.create(
+            transcript(started=BASE + timedelta(hours=started_hours)).model_copy(
+                update={"brief_name": "payments\x1b[31m"}
+            )
+        )
+
+
+def test_history_names_the_brief_a_session_rehearsed(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = seed(data_dir)
+    # No session had a brief: the table is as it always was.
+    assert run(capsys, "history")[1].splitlines()[0].split()[3] == "ROLE"
+    mine = _seed_brief(data_dir)
+    code, out, _ = run(capsys, "history")
+    assert code == 0 and "\x1b" not in out
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "ID",
+        "STARTED",
+        "SCENARIO",
+        "BRIEF",
+        "ROLE",
+        "STATUS",
+        "OVERALL",
+        "ANSWERS",
+    ]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows[mine][3:6] == ["engine-branching", "payments", "general"]
+    assert rows[ids["finished"]][3:6] == ["engine-branching", "-", "general"]
+    # Columns stay aligned: every row's BRIEF cell starts under the heading.
+    column = lines[0].index("BRIEF")
+    assert all(line[column - 2 : column] == "  " for line in lines[1:])
+    # The JSON adds "brief" (null without one) and keeps every other key.
+    rows_json = {r["id"]: r for r in json.loads(run(capsys, "history", "--json")[1])}
+    assert rows_json[mine]["brief"] == "payments\x1b[31m"  # a pipe gets it verbatim
+    assert rows_json[ids["finished"]]["brief"] is None
+    assert all(
+        {"id", "scenario", "title", "role", "started_at", "ended_at", "status", "overall"}
+        | {"answers", "updated_at", "brief"}
+        == set(r)
+        for r in rows_json.values()
+    )
+    code, out, _ = run(capsys, "show", mine)
+    assert out.splitlines()[0].startswith(f"Session {mine}: engine-branching with brief payments")
+
+
 def test_history_filters(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = seed(data_dir)
 

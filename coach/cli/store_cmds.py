@@ -37,7 +37,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=(
             "List stored sessions, newest first: id, start time, scenario, role, status "
             "(finished, unfinished or abandoned; an unfinished session left at its first "
-            "question shows as 'not started'), overall score and number of answers."
+            "question shows as 'not started'), overall score and number of answers. A "
+            "BRIEF column names the incident brief a session rehearsed (your own incident, "
+            "with the scenario's CEO and questions) when any listed session had one."
         ),
     )
     p.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
@@ -152,14 +154,18 @@ def _not_started(summary: SessionSummary) -> bool:
 
 
 def _describe(summary: SessionSummary) -> str:
+    scenario = _safe(summary.scenario)
+    if summary.brief is not None:
+        # The user's own incident: the scenario only gave the CEO and the questions.
+        scenario = f"{scenario} with brief {_safe(summary.brief)}"
     if _not_started(summary):
         return (
-            f"{_safe(summary.scenario)}, started {_local(summary.started_at)}, unfinished "
+            f"{scenario}, started {_local(summary.started_at)}, unfinished "
             f"({NOT_STARTED}: no answer yet)"
         )
     answers = "1 answer" if summary.answers == 1 else f"{summary.answers} answers"
     return (
-        f"{_safe(summary.scenario)}, started {_local(summary.started_at)}, {summary.status}, "
+        f"{scenario}, started {_local(summary.started_at)}, {summary.status}, "
         f"{answers}, overall {summary.overall}"
     )
 
@@ -203,18 +209,26 @@ def history_command(args: argparse.Namespace) -> int:
     width = min(40, max(8, *(len(s.scenario) for s in sessions)))
     role_width = min(16, max(4, *(len(s.role) for s in sessions)))
     id_width = max(2, *(len(s.id) for s in sessions))
+    # The brief a session rehearsed: its scenario's id names another incident. The
+    # column is there only when a listed session had a brief.
+    briefs = [s.brief for s in sessions if s.brief is not None]
+    brief_width = min(24, max(5, *(len(b) for b in briefs))) if briefs else 0
+    brief_head = f"{'BRIEF':{brief_width}}  " if briefs else ""
     lines = [
-        f"{'ID':{id_width}}  {'STARTED':16}  {'SCENARIO':{width}}  {'ROLE':{role_width}}  "
-        f"{'STATUS':11}  {'OVERALL':>7}  {'ANSWERS':>7}"
+        f"{'ID':{id_width}}  {'STARTED':16}  {'SCENARIO':{width}}  {brief_head}"
+        f"{'ROLE':{role_width}}  {'STATUS':11}  {'OVERALL':>7}  {'ANSWERS':>7}"
     ]
     for s in sessions:
         scenario = clean(s.scenario)[:width]
         role = clean(s.role)[:role_width]
+        brief = ""
+        if briefs:
+            brief = f"{clean(s.brief)[:brief_width] if s.brief else '-':{brief_width}}  "
         # A session with no answer has no score either: "-", not a 0 that reads as one.
         status, overall = (NOT_STARTED, "-") if _not_started(s) else (s.status, str(s.overall))
         lines.append(
-            f"{s.id:{id_width}}  {_local(s.started_at)}  {scenario:{width}}  {role:{role_width}}  "
-            f"{status:11}  {overall:>7}  {s.answers:7d}"
+            f"{s.id:{id_width}}  {_local(s.started_at)}  {scenario:{width}}  {brief}"
+            f"{role:{role_width}}  {status:11}  {overall:>7}  {s.answers:7d}"
         )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

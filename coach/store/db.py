@@ -67,7 +67,7 @@ ID_LENGTH = 6
 
 _SUMMARY_COLUMNS = (
     "id, scenario_id, scenario_title, role, started_at, ended_at, status, overall, "
-    "answers, updated_at"
+    "answers, updated_at, brief_name"
 )
 
 
@@ -252,9 +252,9 @@ class SessionStore:
             conn.execute(
                 "INSERT INTO sessions (id, scenario_id, scenario_title, role, started_at, "
                 "ended_at, status, overall, transcript_version, state, answers, updated_at, "
-                "revision) VALUES (:id, :scenario_id, :scenario_title, :role, :started_at, "
-                ":ended_at, :status, :overall, :transcript_version, :state, :answers, "
-                ":updated_at, 1)",
+                "brief_name, revision) VALUES (:id, :scenario_id, :scenario_title, :role, "
+                ":started_at, :ended_at, :status, :overall, :transcript_version, :state, "
+                ":answers, :updated_at, :brief_name, 1)",
                 {**values, "id": session_id},
             )
             conn.executemany(
@@ -309,7 +309,8 @@ class SessionStore:
                 "scenario_title = :scenario_title, role = :role, started_at = :started_at, "
                 "ended_at = :ended_at, status = :status, overall = :overall, "
                 "transcript_version = :transcript_version, state = :state, "
-                "answers = :answers, updated_at = :updated_at, revision = revision + 1 "
+                "answers = :answers, updated_at = :updated_at, brief_name = :brief_name, "
+                "revision = revision + 1 "
                 "WHERE id = :id",
                 {**values, "id": session_id},
             )
@@ -440,7 +441,8 @@ class SessionStore:
         return [_summary(row) for row in rows]
 
     def stats(self, trend_points: int | None = None) -> dict[str, ScenarioStats]:
-        """Per scenario id: attempts, last and best finished score, and the trend
+        """Per scenario id: attempts (and how many rehearsed a brief), last and best
+        finished score, and the trend
         (the last ``trend_points`` finished scores, or all of them). SQLite does
         the counting, so this stays fast with thousands of sessions."""
         limit = -1 if trend_points is None else max(1, trend_points)
@@ -451,7 +453,8 @@ class SessionStore:
                 "max(CASE WHEN status = 'finished' THEN overall END), max(started_at), "
                 "(SELECT scenario_title FROM sessions AS newest "
                 " WHERE newest.scenario_id = sessions.scenario_id "
-                " ORDER BY started_at DESC, id DESC LIMIT 1) "
+                " ORDER BY started_at DESC, id DESC LIMIT 1), "
+                "count(brief_name) "
                 "FROM sessions GROUP BY scenario_id"
             ).fetchall()
             trends = conn.execute(
@@ -471,7 +474,7 @@ class SessionStore:
             trends.setdefault(scenario, []).append(int(overall))
             last_at[scenario] = started
         out: dict[str, ScenarioStats] = {}
-        for scenario, attempts, finished, best, latest, title in totals:
+        for scenario, attempts, finished, best, latest, title, with_brief in totals:
             trend = trends.get(scenario, [])
             out[scenario] = ScenarioStats(
                 scenario=scenario,
@@ -483,6 +486,7 @@ class SessionStore:
                 trend=trend,
                 title=str(title),
                 latest_at=_parse(latest),
+                with_brief=int(with_brief),
             )
         return out
 
@@ -652,6 +656,7 @@ def _session_values(t: Transcript) -> dict[str, object]:
         "state": dumps(t.model_dump(mode="json", exclude={"turns"})),
         "answers": sum(1 for turn in t.turns if turn.speaker == "user"),
         "updated_at": _iso(datetime.now(UTC)),
+        "brief_name": t.brief_name,
     }
 
 
@@ -672,6 +677,7 @@ def _summary(row: Sequence[Any]) -> SessionSummary:
         overall=int(row[7]),
         answers=int(row[8]),
         updated_at=_parse(row[9]) if row[9] else None,
+        brief=row[10],
     )
 
 

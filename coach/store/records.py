@@ -33,6 +33,9 @@ class SessionSummary:
     answers: int = 0
     #: When the session was last saved (UTC).
     updated_at: datetime | None = None
+    #: The incident brief rehearsed, if any: the session was about the user's own
+    #: incident, and ``title`` (the scenario's) names another one.
+    brief: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -46,6 +49,7 @@ class SessionSummary:
             "overall": self.overall,
             "answers": self.answers,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "brief": self.brief,
         }
 
 
@@ -69,20 +73,26 @@ class ScenarioStats:
     title: str = ""
     #: When its most recent session (of any status) started.
     latest_at: datetime | None = None
+    #: How many of the attempts rehearsed an incident brief: the same CEO and
+    #: questions, but about the user's own incident, so views label them.
+    with_brief: int = 0
 
 
 def scenario_stats(
-    rows: Iterable[tuple[str, str, str, int, datetime]],
+    rows: Iterable[tuple[str, str, str, int, datetime, str | None]],
 ) -> dict[str, ScenarioStats]:
-    """Per scenario id, from ``(scenario, title, status, overall, started_at)``
+    """Per scenario id, from ``(scenario, title, status, overall, started_at, brief)``
     rows given oldest first (the store's :meth:`stats` and the History screen's trends)."""
     attempts: dict[str, int] = {}
+    with_brief: dict[str, int] = {}
     titles: dict[str, str] = {}
     latest: dict[str, datetime] = {}
     trends: dict[str, list[int]] = {}
     last_at: dict[str, datetime] = {}
-    for scenario, title, status, overall, started in rows:
+    for scenario, title, status, overall, started, brief in rows:
         attempts[scenario] = attempts.get(scenario, 0) + 1
+        if brief is not None:
+            with_brief[scenario] = with_brief.get(scenario, 0) + 1
         titles[scenario] = title
         latest[scenario] = started
         trend = trends.setdefault(scenario, [])
@@ -100,6 +110,7 @@ def scenario_stats(
             trend=trends[scenario],
             title=titles[scenario],
             latest_at=latest[scenario],
+            with_brief=with_brief.get(scenario, 0),
         )
         for scenario, count in attempts.items()
     }

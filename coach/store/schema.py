@@ -12,6 +12,7 @@ each step exactly once.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -77,7 +78,27 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX sessions_by_status ON sessions (status, updated_at)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _v1_to_v2)
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Version 3: ``brief_name`` names the incident brief a session rehearsed
+    (NULL without one), so history can say "Your incident: NAME" rather than the
+    scenario's title, which names another incident, without parsing every
+    session's state. Existing rows take it from their stored state; the JSON is
+    parsed here in Python rather than with SQLite's JSON functions, which a
+    system SQLite may lack, and a row whose state does not parse is left NULL
+    (reading that session reports the damage)."""
+    conn.execute("ALTER TABLE sessions ADD COLUMN brief_name TEXT")
+    names = []
+    for session_id, state in conn.execute("SELECT id, state FROM sessions"):
+        try:
+            name = json.loads(state).get("brief_name")
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if isinstance(name, str):
+            names.append((name, session_id))
+    conn.executemany("UPDATE sessions SET brief_name = ? WHERE id = ?", names)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _v1_to_v2, _v2_to_v3)
 
 #: The version this coach writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -432,7 +432,8 @@ class HistoryScreen(Screen[None]):
         if self._filter.strip():
             chronological = sorted(self._matches, key=lambda s: s.started_at)
             stats = scenario_stats(
-                (s.scenario, s.title, s.status, s.overall, s.started_at) for s in chronological
+                (s.scenario, s.title, s.status, s.overall, s.started_at, s.brief)
+                for s in chronological
             )
         else:
             stats = self._store_stats
