@@ -124,3 +124,49 @@ def test_every_problem_comes_back_by_field() -> None:
         "line 2: a money figure needs a currency: write '£41,000' or '41000 GBP'"
     )
     assert problems["eta"].startswith("unknown time unit 'fortnights'")
+
+
+@pytest.mark.parametrize(
+    ("line", "figure"),
+    [
+        ("41,000 pounds", {"value": 41000.0, "unit": "money", "currency": "GBP"}),
+        (
+            "2 million pounds sterling lost",
+            None,
+        ),
+        ("A$5k refunds", {"value": 5000.0, "unit": "money", "currency": "AUD", "what": "refunds"}),
+        ("US$40-60k", {"value": 40000.0, "high": 60000.0, "unit": "money", "currency": "USD"}),
+        (
+            "12 per cent of card payments",
+            {"value": 12.0, "unit": "percent", "what": "of card payments"},
+        ),
+        ("900 euros", {"value": 900.0, "unit": "money", "currency": "EUR"}),
+        # The multiplier written once, at the end, is for both ends of the range.
+        ("£40-60k", {"value": 40000.0, "high": 60000.0, "unit": "money", "currency": "GBP"}),
+        ("2-3m users", {"value": 2e6, "high": 3e6, "unit": "users"}),
+        ("500-1.2k users", {"value": 500.0, "high": 1200.0, "unit": "users"}),
+        ("2300 users, could not pay", {"value": 2300.0, "unit": "users", "what": "could not pay"}),
+    ],
+)
+def test_currency_words_and_symbols_come_from_the_unit_data(
+    line: str, figure: dict[str, object] | None
+) -> None:
+    if figure is None:
+        with pytest.raises(ValueError, match="unknown unit 'million'"):
+            parse_figure(line)
+    else:
+        assert parse_figure(line) == figure
+
+
+def test_every_symbol_and_alias_names_a_known_unit_or_currency() -> None:
+    from coach.brief import units
+
+    for code, symbol in units.currency_symbols().items():
+        assert units.currency_code(symbol) == code
+    assert set(units.currency_aliases().values()) <= set(units.currencies())
+    assert set(units.impact_unit_aliases().values()) <= set(units.impact_units())
+    for name in units.impact_units():
+        assert units.impact_unit(name) == name
+        assert units.currency_code(name) is None  # a unit is never read as a currency
+    for code in units.currencies():
+        assert units.impact_unit(code) is None

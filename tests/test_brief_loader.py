@@ -188,3 +188,101 @@ def test_the_readme_example_is_a_valid_brief() -> None:
     assert brief.stakeholders == ["Omar Haddad, on-call payments engineer (owns the fix)"]
     assert [f.amount for f in brief.figures] == ["2,300 users", "£35,000–£45,000", "12%"]
     assert brief.eta is not None and brief.eta.text == "4–6 hours"
+
+
+# -- a brief file takes what the form takes ----------------------------------------------
+
+
+def test_units_and_currencies_as_people_write_them_are_saved_canonical() -> None:
+    # The form took "2300 user", "12%" and "£41,000"; a brief file refused 'unit: user',
+    # 'unit: "%"' and 'currency: "£"'.
+    from coach.brief.store import dump
+
+    brief = load_brief_text(
+        "impact:\n"
+        "  - {value: 2300, unit: user, what: could not pay}\n"
+        "  - {value: 41000, unit: money, currency: '£', what: orders delayed}\n"
+        "  - {value: 12, unit: '%', what: of card payments declined}\n"
+        "  - {value: 3, unit: Order}\n"
+        "  - {value: 5, unit: per cent}\n"
+        "  - {value: 900, unit: money, currency: euros}\n"
+        "  - {value: 40, high: 60, unit: US$}\n"
+        "  - {value: 7, unit: GBP, currency: pounds}\n"
+    )
+    assert [(f.unit, f.currency) for f in brief.figures] == [
+        ("users", None),
+        ("money", "GBP"),
+        ("percent", None),
+        ("orders", None),
+        ("percent", None),
+        ("money", "EUR"),
+        ("money", "USD"),
+        ("money", "GBP"),
+    ]
+    assert [f.amount for f in brief.figures[:3]] == ["2,300 users", "£41,000", "12%"]
+    saved = dump(brief)
+    assert "unit: users" in saved and "currency: GBP" in saved and "unit: percent" in saved
+    assert "£" not in saved and "'%'" not in saved and "euros" not in saved
+    assert load_brief_text(saved) == brief
+
+
+def test_figures_and_estimates_written_as_text_read_as_the_form_reads_them() -> None:
+    from coach.brief.form import brief_from_form
+    from coach.brief.store import dump
+
+    text = (
+        "impact:\n"
+        "  - 2300 users could not pay\n"
+        "  - £41,000 orders delayed\n"
+        "  - 12% of card payments declined\n"
+        "eta: 4-6 hours\n"
+    )
+    brief = load_brief_text(text)
+    payments = load_brief(DATA / "payments.yaml")
+    assert brief.figures == payments.figures
+    assert brief.eta == payments.eta
+    lines = {"impact": "\n".join(text.splitlines()[1:4]).replace("  - ", ""), "eta": "4-6 hours"}
+    assert brief_from_form(lines) == brief
+    # Saved as mappings, the form every other tool reads.
+    assert "- value: 2300\n  unit: users\n  what: could not pay\n" in dump(brief)
+    by = load_brief_text('eta: "by 16:00"\n').eta
+    assert by is not None and by.by == "16:00" and by.minutes == 960
+
+
+def test_a_figure_or_estimate_in_text_that_cannot_be_read_shows_the_mapping_form() -> None:
+    found = problems(
+        "impact:\n"
+        "  - lots of users\n"
+        "  - 2300\n"
+        "  - 2300 usrs\n"
+        "  - {value: 5, unit: GBP, currency: USD}\n"
+        "eta: soon\n"
+    )
+    assert found == [
+        "b.yaml:2:5: S105 impact[0]: 'lots of users' does not start with a number; write it "
+        "like '2300 users' or '£41,000 orders delayed', or as a mapping: "
+        "{value: 2300, unit: users}",
+        "b.yaml:3:5: S105 impact[1]: a figure needs its unit: write '2300 users' or a mapping: "
+        "{value: 2300, unit: users}",
+        "b.yaml:4:5: S105 impact[2]: unknown unit 'usrs'; did you mean 'users'? (units: users, "
+        "customers, accounts, merchants, orders, bookings, transactions, payments, requests, "
+        "records, tickets, devices, money, percent, or a currency like GBP)",
+        "b.yaml:5:22: S105 impact[3].unit: 'GBP' is a currency, not a unit: write "
+        "'unit: money' and 'currency: GBP'",
+        "b.yaml:6:6: S105 eta: 'soon': write it like '4-6 hours', '30 minutes' or 'by 16:00', "
+        "or as a mapping: {value: 4, high: 6, unit: hours}",
+    ]
+    assert problems("eta: 16:00\n") == [
+        'b.yaml:1:6: S105 eta: a number alone is not an estimate: give its unit ("4-6 hours", '
+        'or {value: 4, high: 6, unit: hours}), or quote a clock time: "16:00"'
+    ]
+
+
+def test_the_templates_examples_uncommented_are_a_valid_brief() -> None:
+    import re
+
+    from coach.brief.store import template
+
+    brief = load_brief_text(re.sub(r"^#  ", "  ", template(), flags=re.M), "template.yaml")
+    assert [f.amount for f in brief.figures] == ["2,300 users", "£35,000–£45,000", "12%"]
+    assert brief.eta is not None and brief.eta.text == "4–6 hours"

@@ -16,14 +16,16 @@ exactly the same briefs; a problem comes back as a message for its field.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
-from coach.brief import units
-from coach.brief.model import Brief, clock_minutes, number_text
-from coach.scenario.diagnostics import closest
+from coach.brief.model import Brief, number_text
+
+# The parsers are shared with the brief model, which reads a figure or an estimate
+# written as text in a brief file the same way (re-exported for the form's callers).
+from coach.brief.parse import parse_eta as parse_eta
+from coach.brief.parse import parse_figure as parse_figure
 
 #: The form's fields, in order: (key, label, multi-line).
 FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -43,27 +45,6 @@ FIELDS: tuple[tuple[str, str, bool], ...] = (
     ("update_cadence", "Next update / cadence", False),
 )
 LIST_FIELDS = ("mitigation", "resources", "stakeholders")
-SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY"}
-
-_NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
-#: "about 2,300 users": a figure in a brief is an estimate anyway, so the word goes.
-_ROUGHLY = r"(?:(?:about|around|roughly|approximately|approx\.?|an estimated|est\.|c\.|~)\s*)?"
-_FIGURE = re.compile(
-    r"^\s*"
-    + _ROUGHLY
-    + r"(?P<sym>[£$€¥])?\s*(?P<lo>"
-    + _NUMBER
-    + r")\s*(?P<lomul>[kKmM](?![a-z]))?"
-    r"(?:\s*(?:-|–|—|to)\s*[£$€¥]?\s*(?P<hi>" + _NUMBER + r")\s*(?P<himul>[kKmM](?![a-z]))?)?"
-    r"\s*(?P<pct>%)?\s*(?P<rest>.*)$",
-    re.I,
-)
-_DURATION = re.compile(
-    r"^\s*(?:in\s+|within\s+)?" + _ROUGHLY + r"(?P<lo>" + _NUMBER + r")"
-    r"(?:\s*(?:-|–|—|to)\s*(?P<hi>" + _NUMBER + r"))?\s*(?P<unit>[a-zA-Z]+)\s*$",
-    re.I,
-)
-_MULTIPLIERS = {"k": 1_000.0, "m": 1_000_000.0}
 
 
 class FormError(ValueError):
@@ -72,66 +53,6 @@ class FormError(ValueError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
-
-
-def _number(text: str, multiplier: str | None) -> float:
-    return float(text.replace(",", "")) * _MULTIPLIERS.get((multiplier or "").lower(), 1.0)
-
-
-def parse_figure(line: str) -> dict[str, Any]:
-    """One impact line as the brief's figure mapping; ValueError says what is wrong."""
-    match = _FIGURE.match(line)
-    if match is None:
-        raise ValueError(
-            f"'{line.strip()}' does not start with a number; write it like '2300 users' "
-            "or '£41,000 orders delayed'"
-        )
-    figure: dict[str, Any] = {"value": _number(match["lo"], match["lomul"])}
-    if match["hi"]:
-        figure["high"] = _number(match["hi"], match["himul"])
-    rest = match["rest"].strip()
-    word, _, what = rest.partition(" ")
-    if match["pct"]:
-        figure["unit"], what = "percent", rest
-    elif match["sym"]:
-        figure["unit"], figure["currency"], what = "money", SYMBOLS[match["sym"]], rest
-    elif word.lower() in ("percent", "pct"):
-        figure["unit"] = "percent"
-    elif word.upper() in units.currencies():
-        figure["unit"], figure["currency"] = "money", word.upper()
-    elif word.lower() in units.impact_units():
-        figure["unit"] = word.lower()
-    elif word.lower() + "s" in units.impact_units():
-        figure["unit"] = word.lower() + "s"
-    else:
-        names = list(units.impact_units())
-        close = closest(word.lower(), names) if word else None
-        hint = f"; did you mean '{close}'?" if close else ""
-        shown = f"unknown unit '{word}'" if word else "no unit after the number"
-        raise ValueError(f"{shown}{hint} (units: {', '.join(names)}, or a currency like GBP)")
-    what = what.strip().lstrip("-–—:").strip()
-    # "300 tickets (support)": brackets around the whole of it go; any other bracket
-    # is the user's ("VIP (gold)" stays as written, so editing a brief keeps it).
-    if what.startswith("(") and what.endswith(")") and what.count("(") == 1:
-        what = what[1:-1].strip()
-    if what:
-        figure["what"] = what
-    return figure
-
-
-def parse_eta(text: str) -> dict[str, Any]:
-    """ "4-6 hours", "30 minutes", "by 16:00" as the brief's estimate mapping."""
-    clock = text.strip()
-    clock = clock[3:].strip() if clock.lower().startswith("by ") else clock
-    if clock_minutes(clock) is not None:
-        return {"by": clock}
-    match = _DURATION.match(text)
-    if match is None:
-        raise ValueError(f"'{text.strip()}': write it like '4-6 hours', '30 minutes' or 'by 16:00'")
-    eta: dict[str, Any] = {"value": _number(match["lo"], None), "unit": match["unit"]}
-    if match["hi"]:
-        eta["high"] = _number(match["hi"], None)
-    return eta
 
 
 def _lines(text: str) -> list[str]:

@@ -4,6 +4,13 @@ Every field is optional: a brief with gaps still loads, and the readiness
 report (``coach brief check``) says what is missing and how to handle it in the
 meeting. Wrong types, unknown units and unknown currencies are errors with a
 line number (:mod:`coach.brief.loader`).
+
+A brief file takes what the brief form takes (:mod:`coach.brief.parse` reads
+both): a unit in the singular or as "%", a currency as a symbol or a word ("£",
+"pounds"), a figure written as one line of text ("2300 users could not pay") and
+an estimate as text ("4-6 hours", "by 16:00"). The validated brief holds the
+canonical form (``unit: users``, ``currency: GBP``, a mapping), which is what is
+saved.
 """
 
 from __future__ import annotations
@@ -15,13 +22,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coach.brief import units
+from coach.brief.parse import NotAFigure, parse_eta, parse_figure
+from coach.brief.parse import clock_minutes as clock_minutes
 from coach.scenario.diagnostics import closest
 from coach.scenario.model import Text
 
 CauseStatus = Literal["known", "suspected", "unknown"]
-
-#: "16:00", "9:30", "4 pm", "4:30pm": a clock time for ``eta: {by: ...}``.
-_CLOCK = re.compile(r"^\s*([0-9]{1,2})(?:[:.]([0-5][0-9]))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
 
 
 class _Strict(BaseModel):
@@ -45,6 +51,10 @@ def _finite(value: object) -> object:
     return value
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def number_text(value: float) -> str:
     """2300 -> "2,300"; 1.5 -> "1.5"; 12.0 -> "12"."""
     if value == int(value):
@@ -58,6 +68,11 @@ def range_text(low: float, high: float | None) -> str:
     return f"{number_text(low)}–{number_text(high)}"
 
 
+#: How a figure or an estimate is written as a mapping, for messages.
+FIGURE_EXAMPLE = "{value: 2300, unit: users}"
+ESTIMATE_EXAMPLE = "{value: 4, high: 6, unit: hours}"
+
+
 class Figure(_Strict):
     """One impact figure: a number (or a range) with its unit."""
 
@@ -69,26 +84,54 @@ class Figure(_Strict):
         default=None, description="What it counts, e.g. 'customers who could not sign in'."
     )
 
-    _finite_numbers = field_validator("value", "high", mode="before")(_finite)
+    _usable_numbers = field_validator("value", "high", mode="before")(_finite)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_written(cls, data: object) -> object:
+        """A figure written as the form takes it ("2300 users could not pay") is read
+        the same way; a currency given as the unit ("unit: GBP", "unit: £") is money."""
+        if isinstance(data, str):
+            try:
+                return parse_figure(data)
+            except NotAFigure as error:
+                raise ValueError(f"{error}, or as a mapping: {FIGURE_EXAMPLE}") from None
+        if _is_number(data):
+            raise ValueError(
+                f"a figure needs its unit: write '{data} users' or a mapping: {FIGURE_EXAMPLE}"
+            )
+        if isinstance(data, dict) and isinstance(data.get("unit"), str):
+            unit = data["unit"]
+            code = units.currency_code(unit) if units.impact_unit(unit) is None else None
+            currency = data.get("currency")
+            same = currency is None or (
+                isinstance(currency, str) and units.currency_code(currency) == code
+            )
+            if code is not None and same:
+                return {**data, "unit": "money", "currency": code}
+        return data
 
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, unit: str) -> str:
-        names = list(units.impact_units())
-        if unit not in names:
-            lowered = unit.strip().lower()
-            if lowered in names:
-                return lowered
-            raise _unknown("unit", unit, names)
-        return unit
+        found = units.impact_unit(unit)
+        if found is None:
+            code = units.currency_code(unit)
+            if code is not None:
+                raise ValueError(
+                    f"'{unit}' is a currency, not a unit: write 'unit: money' and "
+                    f"'currency: {code}'"
+                )
+            raise _unknown("unit", unit, list(units.impact_units()))
+        return found
 
     @field_validator("currency")
     @classmethod
     def _known_currency(cls, currency: str | None) -> str | None:
         if currency is None:
             return None
-        code = currency.strip().upper()
-        if code not in units.currencies():
+        code = units.currency_code(currency)
+        if code is None:
             raise _unknown("currency", currency, units.currencies())
         return code
 
@@ -140,7 +183,23 @@ class Estimate(_Strict):
     unit: str | None = Field(default=None, description="minutes, hours, days or weeks")
     by: str | None = Field(default=None, description='A clock time today, e.g. "16:00".')
 
-    _finite_numbers = field_validator("value", "high", mode="before")(_finite)
+    _usable_numbers = field_validator("value", "high", mode="before")(_finite)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_written(cls, data: object) -> object:
+        """An estimate written as the form takes it ("4-6 hours", "by 16:00")."""
+        if isinstance(data, str):
+            try:
+                return parse_eta(data)
+            except ValueError as error:
+                raise ValueError(f"{error}, or as a mapping: {ESTIMATE_EXAMPLE}") from None
+        if _is_number(data):
+            raise ValueError(
+                'a number alone is not an estimate: give its unit ("4-6 hours", '
+                f'or {ESTIMATE_EXAMPLE}), or quote a clock time: "16:00"'
+            )
+        return data
 
     @field_validator("unit")
     @classmethod
@@ -210,23 +269,6 @@ class Estimate(_Strict):
         if self.high is None and self.value == 1:
             unit = unit.removesuffix("s")
         return f"{number} {unit}"
-
-
-def clock_minutes(text: str) -> float | None:
-    """Minutes after midnight of "16:00", "9.30", "4 pm"; ``None`` if it is not a time."""
-    match = _CLOCK.match(text)
-    if match is None:
-        return None
-    hour = int(match.group(1))
-    minute = int(match.group(2) or 0)
-    suffix = (match.group(3) or "").replace(".", "").lower()
-    if suffix:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    elif match.group(2) is None or hour > 23:
-        return None
-    return float(hour * 60 + minute)
 
 
 class Brief(_Strict):

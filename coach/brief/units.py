@@ -52,3 +52,44 @@ def time_units() -> dict[str, float]:
 @functools.cache
 def time_unit_aliases() -> dict[str, str]:
     return {str(k): str(v) for k, v in (_data().get("time_unit_aliases") or {}).items()}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@functools.cache
+def impact_unit_aliases() -> dict[str, str]:
+    return {_key(str(k)): str(v) for k, v in (_data().get("impact_unit_aliases") or {}).items()}
+
+
+@functools.cache
+def currency_aliases() -> dict[str, str]:
+    return {_key(str(k)): str(v) for k, v in (_data().get("currency_aliases") or {}).items()}
+
+
+def impact_unit(word: str) -> str | None:
+    """The impact unit ``word`` names, as the brief stores it: "users" for "users",
+    "Users" or "user"; "percent" for "%" or "per cent". ``None`` if it names none."""
+    key = _key(word)
+    names = impact_units()
+    if key in names:
+        return key
+    if key + "s" in names:
+        return key + "s"
+    return impact_unit_aliases().get(key)
+
+
+def currency_code(text: str) -> str | None:
+    """The code of the currency ``text`` names: "GBP" for "gbp", "£" or "pounds"."""
+    key = _key(text)
+    if key.upper() in currencies():
+        return key.upper()
+    return currency_aliases().get(key)
+
+
+@functools.cache
+def prefix_symbols() -> tuple[str, ...]:
+    """The currency symbols written in front of a number ("£", "US$"), longest first."""
+    symbols = [k for k in currency_aliases() if not k.replace(" ", "").isalpha()]
+    return tuple(sorted(symbols, key=len, reverse=True))
