@@ -81,3 +81,16 @@ def test_placeholders_are_filled_in_every_text_the_debrief_shows() -> None:
         debrief.reviews[0].coaching
         == "Lead with about 1,900 failed orders, roughly $60,000 of sales delayed."
     )
+
+
+def test_a_session_with_a_brief_is_titled_as_the_users_incident() -> None:
+    """The scenario's title names its own incident; with a brief the session was
+    about the user's, so the Debrief (and every export built on it) says so."""
+    minimal = Path(__file__).parent / "fixtures" / "scenarios" / "minimal.yaml"
+    scenario = load_text(minimal.read_text(encoding="utf-8"), "minimal.yaml")
+    session = Session.new(scenario, scorer=fake_score)
+    session.begin()
+    session.answer("impact mitigation")
+    assert build_debrief(scenario, session.transcript).title == scenario.title
+    mine = session.transcript.model_copy(update={"brief_name": "payments"})
+    assert build_debrief(scenario, mine).title == "Your incident: payments"

@@ -406,3 +406,29 @@ def test_markdown_keeps_line_breaks_inside_an_answer() -> None:
     assert "> First line.\\\n> Second line.\n>\n> New paragraph." in md
     rendered = render_md(md)
     assert "First line.<br />\nSecond line." in rendered
+
+
+# -- a session rehearsed with a brief ----------------------------------------------------
+
+
+def test_markdown_heads_a_brief_session_with_the_users_incident() -> None:
+    t = transcript().model_copy(update={"brief_name": "payments"})
+    for scenario in (load_fixture("branching.yaml"), None):  # installed or not
+        md = to_markdown(t, scenario, session_id="abc234")
+        assert md.startswith("# Your incident: payments — rehearsal transcript\n")
+        assert "Engine branching fixture" not in md  # the scenario's title names another incident
+        assert "| Brief | payments |" in md
+        assert "| Questions from | engine-branching (version 1) |" in md
+    plain = to_markdown(transcript(), load_fixture("branching.yaml"))
+    assert "| Scenario | engine-branching (version 1) |" in plain and "| Brief |" not in plain
+
+
+def test_html_heads_a_brief_session_with_the_users_incident_escaped() -> None:
+    t = transcript().model_copy(update={"brief_name": "<b>pay</b>\x1b[31m"})
+    for scenario in (load_fixture("branching.yaml"), None):
+        page = to_html(t, scenario)
+        assert "<h1>Your incident: &lt;b&gt;pay&lt;/b&gt;</h1>" in page
+        assert "<title>Your incident: &lt;b&gt;pay&lt;/b&gt; — coach transcript</title>" in page
+        assert "Brief &lt;b&gt;pay&lt;/b&gt;, questions from scenario engine-branching" in page
+        assert "Engine branching fixture" not in page and "\x1b" not in page
+    assert "<h1>Engine branching fixture</h1>" in to_html(transcript())

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from coach.brief.facts import session_facts
 from coach.brief.model_answer import brief_model_answer
+from coach.engine.report import session_title
 from coach.engine.transcript import Transcript, Turn
 from coach.scenario.model import Scenario, fill
 
@@ -48,6 +49,8 @@ class NodeReview(BaseModel):
 
 class Debrief(BaseModel):
     scenario_id: str
+    #: The scenario's title, or "Your incident: NAME" for a session rehearsed with a
+    #: brief (:func:`coach.engine.report.session_title`).
     title: str
     status: Literal["finished", "unfinished", "abandoned"]
     ending_id: str | None
@@ -92,7 +95,7 @@ def build_debrief(
     ending = scenario.ending_map.get(transcript.ending) if transcript.ending else None
     return Debrief(
         scenario_id=scenario.id,
-        title=scenario.title,
+        title=session_title(scenario.title, transcript.brief_name),
         status=transcript.status,
         ending_id=ending.id if ending else None,
         # Placeholders work in every text the scenario shows (the validator checks them).

@@ -23,6 +23,30 @@ _BOLD, _DIM, _UNDER, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[0m"
 _ELEMENT_COLOR = "\x1b[32m"  # green: evidence the CEO wanted
 
 
+# -- naming a session ------------------------------------------------------------
+
+
+def session_title(scenario_title: str, brief_name: str | None) -> str:
+    """What a session is called wherever it is listed or headed. A session
+    rehearsed with an incident brief was about the user's own incident: the
+    scenario gave the CEO and the questions, and its title names another incident."""
+    return f"Your incident: {brief_name}" if brief_name else scenario_title
+
+
+def brief_attempts(with_brief: int, attempts: int) -> str:
+    """`` (1 with a brief)`` after a scenario's attempt count, when some of them
+    rehearsed the user's own incident from a brief.
+
+    Those count as attempts, and their scores as the scenario's: the same CEO
+    asked the same questions and the same scorer marked the answers. But the
+    facts were another incident's, so the count says how many were."""
+    if not with_brief:
+        return ""
+    if with_brief == attempts:
+        return " (with a brief)" if attempts == 1 else " (all with a brief)"
+    return f" ({with_brief} with a brief)"
+
+
 # -- naming a question in words --------------------------------------------------
 
 #: A CEO question quoted beside a gap or an improvement is cut to about this length.

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from coach import __version__
-from coach.engine.report import gap_lines, improvement_where
+from coach.engine.report import gap_lines, improvement_where, session_title
 from coach.errors import CoachError
 from coach.scoring.names import DIMENSIONS, ELEMENTS
 from coach.textsafe import strip_terminal
@@ -86,7 +86,7 @@ def debrief_for(transcript: Transcript, scenario: Scenario | None = None) -> Deb
         return build_debrief(matched, transcript)
     return Debrief(
         scenario_id=transcript.scenario_id,
-        title=transcript.scenario_title,
+        title=session_title(transcript.scenario_title, transcript.brief_name),
         status=transcript.status,
         ending_id=transcript.ending,
         ending_title=transcript.ending,
@@ -181,12 +181,15 @@ def to_markdown(
 ) -> str:
     t = transcript
     debrief = debrief_for(t, scenario)
-    lines = [f"# {_md_inline(t.scenario_title)} — rehearsal transcript", ""]
+    lines = [f"# {_md_inline(debrief.title)} — rehearsal transcript", ""]
     lines += ["| | |", "|---|---|"]
     if session_id:
         lines.append(f"| Session | `{_md_inline(session_id)}` |")
+    if t.brief_name:
+        lines.append(f"| Brief | {_md_inline(t.brief_name)} |")
     lines += [
-        f"| Scenario | {_md_inline(t.scenario_id)} (version {t.scenario_version}) |",
+        f"| {'Questions from' if t.brief_name else 'Scenario'} | {_md_inline(t.scenario_id)} "
+        f"(version {t.scenario_version}) |",
         f"| Role | {_md_inline(t.role)} |",
         f"| Started | {_when(t.started_at)} |",
         f"| Outcome | {_md_inline(_outcome(debrief))} |",
@@ -340,11 +343,18 @@ def to_html(
     t = transcript
     debrief = debrief_for(t, scenario)
     body: list[str] = []
-    meta = [f"Scenario {_h(t.scenario_id)} (version {t.scenario_version})", f"role {_h(t.role)}"]
+    source = f"{_h(t.scenario_id)} (version {t.scenario_version})"
+    # With a brief the incident is the user's own; the scenario gave the CEO and the questions.
+    meta = [
+        f"Brief {_h(t.brief_name)}, questions from scenario {source}"
+        if t.brief_name
+        else f"Scenario {source}",
+        f"role {_h(t.role)}",
+    ]
     meta.append(f"started {_when(t.started_at)}")
     if session_id:
         meta.append(f'session <span class="code">{_h(session_id)}</span>')
-    body.append(f"<header><h1>{_h(t.scenario_title)}</h1>")
+    body.append(f"<header><h1>{_h(debrief.title)}</h1>")
     body.append(f'<p class="meta">{" · ".join(meta)}</p></header>')
     body.append('<section class="summary">')
     body.append(f'<div><div class="overall">{t.overall}<span> / 100</span></div>')
@@ -420,7 +430,7 @@ def to_html(
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
-        f"<title>{_h(t.scenario_title)} — coach transcript</title>\n"
+        f"<title>{_h(debrief.title)} — coach transcript</title>\n"
         f"<style>\n{_stylesheet()}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"

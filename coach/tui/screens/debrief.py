@@ -168,9 +168,12 @@ class DebriefScreen(Screen[None]):
         parts: list[Content | str | tuple[str, str]] = [
             (f"Overall {d.overall}/100", f"bold {level_style(d.overall, 100)}"),
             ("   ", ""),
-            (d.title, "bold"),
-            "\n",
+            (strip_terminal(d.title), "bold"),
         ]
+        if self.transcript.brief_name:
+            # "Your incident: NAME": the scenario only gave the CEO and the questions.
+            parts.append((f"  questions from {self.scenario.title}", "dim"))
+        parts.append("\n")
         if d.ending_title:
             parts.append((d.ending_title, VERDICT_STYLE.get(d.verdict or "", "bold")))
             parts.append((f"  ({d.verdict})", "dim"))
@@ -264,7 +267,7 @@ class DebriefScreen(Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
-            PaletteCommand("Retry this scenario", self.scenario.title, self.action_retry),
+            PaletteCommand("Retry this scenario", self.debrief.title, self.action_retry),
             PaletteCommand(
                 "Export as Markdown", "Into the data dir's exports/", self.action_export
             ),

@@ -32,6 +32,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from coach.engine.report import brief_attempts, session_title
 from coach.errors import CoachError
 from coach.store.records import ScenarioStats, SessionSummary, scenario_stats
 from coach.textsafe import strip_terminal
@@ -95,7 +96,7 @@ class SortKey:
 
 SORTS: dict[str, SortKey] = {
     "started": SortKey("Started", lambda s: s.started_at, True),
-    "scenario": SortKey("Scenario", lambda s: s.title.lower(), False),
+    "scenario": SortKey("Scenario", lambda s: session_title(s.title, s.brief).lower(), False),
     "role": SortKey("Role", lambda s: s.role, False),
     "status": SortKey("Status", lambda s: s.status, False),
     "overall": SortKey("Score", lambda s: s.overall, True),
@@ -112,6 +113,20 @@ def _text(value: str, width: int | None = None, style: str = "") -> Text:
     """A table cell from user or file text: never parsed as markup, escapes stripped."""
     text = Text(strip_terminal(value).replace("\n", " "), style=style, no_wrap=True, end="")
     if width is not None and text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _scenario_cell(s: SessionSummary, width: int) -> Text:
+    """The scenario's title; for a session rehearsed with a brief, "Your incident:
+    NAME" (the scenario's title names another incident) and, dim, whose questions."""
+    if s.brief is None:
+        return _text(s.title, width)
+    text = Text.assemble(
+        _text(session_title(s.title, s.brief)), _text(f" · {s.title}", style="dim")
+    )
+    text.no_wrap, text.end = True, ""
+    if text.cell_len > width:
         text.truncate(width, overflow="ellipsis")
     return text
 
@@ -149,7 +164,10 @@ def trend_line(stats: ScenarioStats) -> Content:
         )
     else:
         summary = Content.styled("  no finished session yet", "dim")
-    attempts = f"  {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}"
+    attempts = (
+        f"  {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}"
+        f"{brief_attempts(stats.with_brief, stats.attempts)}"
+    )
     return Content.assemble(
         f"{title:<{TREND_TITLE}} ",
         sparkline(stats.trend[-TREND_POINTS:]),
@@ -297,8 +315,10 @@ class HistoryScreen(Screen[None]):
     def _words_of(self, s: SessionSummary) -> str:
         words = self._haystack.get(s.id)
         if words is None:  # built on the first filter, not on every load
+            # A brief session also answers to its brief's name, "brief" and "incident".
+            brief = f" your incident brief {s.brief}" if s.brief is not None else ""
             words = self._haystack[s.id] = _words(
-                f"{s.id} {s.scenario} {s.title} {s.role} {s.status}"
+                f"{s.id} {s.scenario} {s.title} {s.role} {s.status}{brief}"
             )
         return words
 
@@ -374,7 +394,7 @@ class HistoryScreen(Screen[None]):
         for s in sessions:
             cells = {
                 "started": Text(_when(s.started_at)),
-                "scenario": _text(s.title, widths["scenario"]),
+                "scenario": _scenario_cell(s, widths["scenario"]),
                 "role": _text(s.role, 12),
                 "status": Text(s.status, style=STATUS_STYLE.get(s.status, "")),
                 "overall": Text(str(s.overall), justify="right"),
@@ -704,13 +724,21 @@ class CompareScreen(Screen[None]):
     def _title(self) -> Content:
         c = self.comparison
         a, b = c.before, c.after
+        # Two attempts with one brief are both about the user's incident; with
+        # different briefs (or one without) each side says which it rehearsed.
+        same = a.brief_name == b.brief_name
+        title = session_title(a.scenario_title, a.brief_name) if same else a.scenario_title
+
+        def brief(t: Transcript) -> str:
+            return f" · brief {strip_terminal(t.brief_name)}" if t.brief_name and not same else ""
+
         return Content.assemble(
-            (strip_terminal(a.scenario_title), "bold"),
+            (strip_terminal(title), "bold"),
             "\n",
             ("Before ", "dim"),
-            f"{self.ids[0]} · {_when(a.started_at)} · {a.status}",
+            f"{self.ids[0]} · {_when(a.started_at)} · {a.status}{brief(a)}",
             ("   After ", "dim"),
-            f"{self.ids[1]} · {_when(b.started_at)} · {b.status}",
+            f"{self.ids[1]} · {_when(b.started_at)} · {b.status}{brief(b)}",
             "\n",
             ("Overall ", "bold"),
             (_score(c.overall.before).strip(), f"bold {level_style(a.overall, 100)}"),

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.engine.report import brief_attempts, session_title
 from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 
@@ -171,8 +172,9 @@ class HomeScreen(Screen[None]):
                 details.update(
                     Content.assemble(
                         ("Resume ", "bold"),
-                        (strip_terminal(summary.title), "bold"),
+                        (strip_terminal(session_title(summary.title, summary.brief)), "bold"),
                         "\n\n",
+                        _brief_note(summary),
                         f"Session {summary.id}, started "
                         f"{summary.started_at.astimezone():%Y-%m-%d %H:%M}, "
                         f"{summary.answers} answer{'s' if summary.answers != 1 else ''} so far.\n"
@@ -248,7 +250,10 @@ def _stats_text(stats: ScenarioStats | None) -> str:
     last = "–" if stats.last is None else str(stats.last)
     best = "–" if stats.best is None else str(stats.best)
     plural = "s" if stats.attempts != 1 else ""
-    return f"last {last} · best {best} · {stats.attempts} attempt{plural}"
+    return (
+        f"last {last} · best {best} · {stats.attempts} attempt{plural}"
+        f"{brief_attempts(stats.with_brief, stats.attempts)}"
+    )
 
 
 #: Each on its own tint, so it stays readable on the highlight bar in both themes.
@@ -318,11 +323,23 @@ def _resume_prompt(summary: SessionSummary) -> Content:
         progress = f"{summary.answers} answer{'s' if summary.answers != 1 else ''} so far"
     else:
         progress = "not started: at the first question"
+    # A brief session is the user's own incident ("Your incident: NAME"); the details
+    # pane says whose questions it borrowed, which would wrap the row here.
     return Content.assemble(
         ("↻ ", "$text-accent"),
-        (strip_terminal(summary.title), "bold"),
+        (strip_terminal(session_title(summary.title, summary.brief)), "bold"),
         (f"  started {summary.started_at.astimezone():%d %b %H:%M} · {progress}", "dim"),
         "\n",
+    )
+
+
+def _brief_note(summary: SessionSummary) -> str:
+    """For a brief session: where its questions came from, before the session line."""
+    if not summary.brief:
+        return ""
+    return (
+        f"Your own incident, from the brief {strip_terminal(summary.brief)}, with the CEO "
+        f"and questions of {strip_terminal(summary.title)}.\n\n"
     )
 
 
