@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.brief.facts import given_facts, session_facts
+from coach.brief.facts import given_facts, placeholder_facts, session_facts
 from coach.brief.loader import load_brief
 from coach.brief.model import Brief
 from coach.brief.model_answer import brief_model_answer
@@ -152,6 +152,49 @@ def test_every_placeholder_is_filled(scenario_id: str) -> None:
     for label, brief in _briefs():
         left = [f"{where}: {text!r}" for where, text in _shown(scenario, brief) if "{" in text]
         assert left == [], label
+
+
+def _ceo_says(scenario: Scenario, brief: Brief) -> str:
+    """Everything the CEO says with ``brief``: questions, reactions, closing lines
+    (not model answers, coaching notes or the debrief's summaries)."""
+    said = [text for where, text in _shown(scenario, brief) if where.endswith((".ceo", ".say"))]
+    return "\n".join(said)
+
+
+def _quotes_estimate_and_figure(scenario: Scenario, brief: Brief) -> tuple[bool, bool]:
+    said = _ceo_says(scenario, brief)
+    return (
+        placeholder_facts(brief)["eta"] in said,
+        any(figure.amount in said for figure in brief.figures),
+    )
+
+
+@pytest.mark.parametrize("scenario_id", WORDED_FOR_BRIEFS)
+def test_the_ceo_quotes_the_briefs_estimate_and_a_figure(scenario_id: str) -> None:
+    """Issue 7: with a brief, the CEO talks about the user's own figures and
+    deadlines, so somewhere the CEO says the brief's estimate ("4–6 hours",
+    "by 13:30") and one of its figures ("2,300 users", "£41,000")."""
+    scenario = load_scenario(scenario_id)
+    briefs = [(label, brief) for label, brief in _briefs() if brief.eta and brief.figures]
+    assert len(briefs) >= 6
+    for label, brief in briefs:
+        eta, figure = _quotes_estimate_and_figure(scenario, brief)
+        assert eta, f"{label}: the CEO never says the brief's estimate"
+        assert figure, f"{label}: the CEO never says one of the brief's figures"
+
+
+def test_the_quote_check_can_fail() -> None:
+    """A scenario that never says {eta_when}, {affected} or {money} fails it."""
+    minimal = load_scenario(str(Path(__file__).parent / "fixtures" / "scenarios" / "minimal.yaml"))
+    assert _quotes_estimate_and_figure(minimal, load_brief(PAYMENTS)) == (False, False)
+
+
+def test_the_estimate_reads_as_when_it_will_be_fixed() -> None:
+    """{eta_when} ends "it will be fixed ___" for a duration, a clock time or none."""
+    architect = PAYMENTS.parent / "architect.yaml"
+    assert placeholder_facts(load_brief(PAYMENTS))["eta_when"] == "in 4–6 hours"
+    assert placeholder_facts(load_brief(architect))["eta_when"] == "by 13:30"
+    assert placeholder_facts(Brief())["eta_when"] == "in the time you gave me"
 
 
 def test_the_check_finds_a_leak() -> None:
