@@ -124,6 +124,57 @@ def test_every_problem_comes_back_by_field() -> None:
         "line 2: a money figure needs a currency: write '£41,000' or '41000 GBP'"
     )
     assert problems["eta"].startswith("unknown time unit 'fortnights'")
+    # In the project's words, not pydantic's ("Input should be 'known', 'suspected' or ...").
+    assert problems["cause_status"] == (
+        "unknown cause status 'maybe' (use one of: known, suspected, unknown)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "message"),
+    [
+        (
+            {"cause_status": "suspectd"},
+            "cause_status",
+            "unknown cause status 'suspectd'; did you mean 'suspected'? (use one of: known, "
+            "suspected, unknown)",
+        ),
+        ({"eta": "0 hours"}, "eta", "0 is too small; an estimate is more than 0"),
+        # User text in a message is one line, and a long one is cut short.
+        ({"eta": "0\n0"}, "eta", "'0 0': write it like '4-6 hours', '30 minutes' or 'by 16:00'"),
+        (
+            {"impact": "lots " * 20},
+            "impact",
+            "line 1: 'lots lots lots lots lots lots lots lo...' does not start with a number; "
+            "write it like '2300 users' or '£41,000 orders delayed'",
+        ),
+        ({"eta": "0.5-0 hours"}, "eta", "0 is too small; an estimate is more than 0"),
+        (
+            {"system": "x" * 4001},
+            "system",
+            "4,001 characters is too long; keep it to 4,000 at most",
+        ),
+        (
+            {"mitigation": "09:05 declared\n" + "y" * 5000},
+            "mitigation",
+            "line 2: 5,000 characters is too long; keep it to 4,000 at most",
+        ),
+        (
+            {"impact": "9" * 400 + " users"},
+            "impact",
+            "line 1: an infinite (or too large) number is not a usable number; write a plain "
+            "number such as 2300 or 4.5",
+        ),
+    ],
+)
+def test_messages_are_in_the_projects_words(fields: dict[str, str], key: str, message: str) -> None:
+    with pytest.raises(FormError) as caught:
+        brief_from_form(fields)
+    assert caught.value.problems == {key: message}
+
+
+def test_a_cause_status_in_capitals_is_understood() -> None:
+    assert brief_from_form({"cause_status": " Suspected "}).cause_status == "suspected"
 
 
 @pytest.mark.parametrize(

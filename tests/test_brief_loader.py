@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coach.brief.form import FIELDS, FormError, brief_from_form
 from coach.brief.loader import BriefLoadError, load_brief, load_brief_text, parse_brief, read_brief
 from coach.brief.model import Brief, clock_minutes
 from coach.errors import CoachError
@@ -102,8 +107,8 @@ def test_unknown_keys_and_statuses() -> None:
     found = problems("sytem: the API\ncause_status: maybe\n")
     assert found == [
         "b.yaml:1:1: S101 unknown key 'sytem'; did you mean 'system'?",
-        "b.yaml:2:15: S105 cause_status: 'maybe' is not allowed; use one of: known, suspected, "
-        "unknown",
+        "b.yaml:2:15: S105 cause_status: unknown cause status 'maybe' (use one of: known, "
+        "suspected, unknown)",
     ]
 
 
@@ -132,6 +137,18 @@ def test_infinite_and_nan_numbers_are_errors_with_lines(number: str) -> None:
     assert found[0].startswith("b.yaml:2:22: S105 impact[0].high: ")
     assert found[1].startswith("b.yaml:3:14: S105 eta.value: ")
     assert all("is not a usable number; write a plain number such as 2300" in f for f in found)
+
+
+def test_numbers_out_of_range_and_statuses_in_capitals() -> None:
+    assert problems("impact: [{value: -3, unit: users}]\neta: {value: 0, unit: hours}\n") == [
+        "b.yaml:1:18: S105 impact[0].value: -3 is below 0; a figure is 0 or more",
+        "b.yaml:2:14: S105 eta.value: 0 is too small; an estimate is more than 0",
+    ]
+    assert load_brief_text("cause_status: Known\n").cause_status == "known"
+    # YAML 1.1 reads an unquoted yes as true: the loader says so, as for any field.
+    assert problems("cause_status: yes\n")[0].startswith(
+        "b.yaml:1:15: S104 cause_status: YAML 1.1 reads unquoted yes as a true/false value"
+    )
 
 
 def test_clock_estimates() -> None:
@@ -286,3 +303,61 @@ def test_the_templates_examples_uncommented_are_a_valid_brief() -> None:
     brief = load_brief_text(re.sub(r"^#  ", "  ", template(), flags=re.M), "template.yaml")
     assert [f.amount for f in brief.figures] == ["2,300 users", "£35,000–£45,000", "12%"]
     assert brief.eta is not None and brief.eta.text == "4–6 hours"
+
+
+# -- no message in pydantic's words ------------------------------------------------------
+
+#: pydantic's own phrasing ("Input should be 'known', 'suspected' or 'unknown'", "String
+#: should have at most 4000 characters", "Value error, ..."): never shown to a user.
+RAW_PYDANTIC = re.compile(
+    r"Input should|String should|List should|Value error|Field required|should be|"
+    r"should have|Object has no|Extra inputs|type=|\binput_value\b",
+    re.I,
+)
+#: Texts near the edges of what a field takes.
+_SAMPLES = st.sampled_from(
+    ["", " ", "2300 users", "12%", "£41,000", "4-6 hours", "by 16:00", "Known", "maybe", "user",
+     "%", "£", "GBP", "pounds", "x" * 4001, "users", "money", "hours", "0 hours", "-3 users",
+     "1e400 users", "9" * 400 + " users", "0-0 hours", "5 money", "£5 users"]
+)  # fmt: skip
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | _SAMPLES
+    | st.text(max_size=12)
+)
+_FIGURE_KEYS = st.sampled_from(["value", "high", "unit", "currency", "what", "nonsense"])
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FIGURE_KEYS, inner, max_size=4),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(Brief.model_fields)), _VALUES, min_size=1))
+def test_no_brief_file_gets_a_message_in_pydantics_words(data: dict[str, object]) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True)
+    for diagnostic in parse_brief(text, "b.yaml").diagnostics:
+        message = diagnostic.format()
+        assert "\n" not in message and message.startswith("b.yaml:")
+        assert not RAW_PYDANTIC.search(message), message
+        assert diagnostic.code != "S000", message
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([key for key, _, _ in FIELDS]),
+        _SAMPLES | st.text(max_size=30),
+    )
+)
+def test_no_form_field_gets_a_message_in_pydantics_words(fields: dict[str, str]) -> None:
+    try:
+        brief_from_form(fields)
+    except FormError as error:
+        for message in error.problems.values():
+            assert not RAW_PYDANTIC.search(message), message
+            assert "\n" not in message

@@ -143,7 +143,9 @@ async def test_the_form_shows_each_problem_at_its_field(tmp_path: Path) -> None:
         assert errors["name"] == "give the brief a name, e.g. payments-outage"
         assert errors["impact"].startswith("line 2: unknown unit 'usrs'; did you mean 'users'?")
         assert errors["eta"].startswith("'soonish': write it like '4-6 hours'")
-        assert "'known', 'suspected' or 'unknown'" in errors["cause_status"]
+        assert errors["cause_status"] == (
+            "unknown cause status 'maybe' (use one of: known, suspected, unknown)"
+        )
         assert not (tmp_path / "data" / "briefs").exists()
         # An empty brief is fine: every field is optional.
         fill(form, impact="", eta="", cause_status="")

@@ -98,7 +98,7 @@ def brief_from_form(fields: dict[str, str]) -> Brief:
             message = str(detail.get("ctx", {}).get("error", detail["msg"]))
             if message.startswith("a money figure needs a currency"):
                 message = "a money figure needs a currency: write '£41,000' or '41000 GBP'"
-            if key == "impact" and len(loc) > 1 and isinstance(loc[1], int):
+            if key in ("impact", *LIST_FIELDS) and len(loc) > 1 and isinstance(loc[1], int):
                 message = f"line {loc[1] + 1}: {message}"
             problems.setdefault(key, message)
         raise FormError(problems) from None

@@ -17,17 +17,39 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Annotated, Literal, TypeGuard, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from coach.brief import units
-from coach.brief.parse import NotAFigure, parse_eta, parse_figure
+from coach.brief.parse import NotAFigure, parse_eta, parse_figure, quoted
 from coach.brief.parse import clock_minutes as clock_minutes
 from coach.scenario.diagnostics import closest
-from coach.scenario.model import Text
 
 CauseStatus = Literal["known", "suspected", "unknown"]
+CAUSE_STATUSES: tuple[str, ...] = get_args(CauseStatus)
+
+#: The longest text a field may hold (as in a scenario file).
+MAX_TEXT = 4000
+
+
+def _short_enough(text: str) -> str:
+    # Here rather than a max_length constraint: the form shows this message as it is,
+    # and pydantic's own ("String should have at most ...") is not in our words.
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{len(text):,} characters is too long; keep it to {MAX_TEXT:,} at most")
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_short_enough)]
 
 
 class _Strict(BaseModel):
@@ -38,21 +60,35 @@ class _Strict(BaseModel):
 def _unknown(what: str, value: str, choices: list[str] | tuple[str, ...]) -> ValueError:
     close = closest(value, choices)
     hint = f"; did you mean '{close}'?" if close else ""
-    return ValueError(f"unknown {what} '{value}'{hint} (use one of: {', '.join(choices)})")
+    return ValueError(f"unknown {what} {quoted(value)}{hint} (use one of: {', '.join(choices)})")
 
 
 def _finite(value: object) -> object:
     # YAML reads .inf and .nan as numbers; no figure or estimate can be either.
     # (Before the range checks, which would call NaN "out of range".)
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(
-            f"{value} is not a usable number; write a plain number such as 2300 or 4.5"
-        )
+        name = "NaN (not a number)" if math.isnan(value) else "an infinite (or too large) number"
+        raise ValueError(f"{name} is not a usable number; write a plain number such as 2300 or 4.5")
     return value
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _not_negative(value: object) -> object:
+    # A check of our own, not ``ge=0``, so the message is in our words in the form too.
+    value = _finite(value)
+    if _is_number(value) and value < 0:
+        raise ValueError(f"{number_text(value)} is below 0; a figure is 0 or more")
+    return value
+
+
+def _positive(value: object) -> object:
+    value = _finite(value)
+    if _is_number(value) and value <= 0:
+        raise ValueError(f"{number_text(value)} is too small; an estimate is more than 0")
+    return value
 
 
 def number_text(value: float) -> str:
@@ -84,7 +120,7 @@ class Figure(_Strict):
         default=None, description="What it counts, e.g. 'customers who could not sign in'."
     )
 
-    _usable_numbers = field_validator("value", "high", mode="before")(_finite)
+    _usable_numbers = field_validator("value", "high", mode="before")(_not_negative)
 
     @model_validator(mode="before")
     @classmethod
@@ -119,7 +155,7 @@ class Figure(_Strict):
             code = units.currency_code(unit)
             if code is not None:
                 raise ValueError(
-                    f"'{unit}' is a currency, not a unit: write 'unit: money' and "
+                    f"{quoted(unit)} is a currency, not a unit: write 'unit: money' and "
                     f"'currency: {code}'"
                 )
             raise _unknown("unit", unit, list(units.impact_units()))
@@ -183,7 +219,7 @@ class Estimate(_Strict):
     unit: str | None = Field(default=None, description="minutes, hours, days or weeks")
     by: str | None = Field(default=None, description='A clock time today, e.g. "16:00".')
 
-    _usable_numbers = field_validator("value", "high", mode="before")(_finite)
+    _usable_numbers = field_validator("value", "high", mode="before")(_positive)
 
     @model_validator(mode="before")
     @classmethod
@@ -222,7 +258,7 @@ class Estimate(_Strict):
     @classmethod
     def _clock(cls, by: str | None) -> str | None:
         if by is not None and clock_minutes(by) is None:
-            raise ValueError(f'\'{by}\' is not a clock time; write it like "16:00" or "4 pm"')
+            raise ValueError(f'{quoted(by)} is not a clock time; write it like "16:00" or "4 pm"')
         return by
 
     @model_validator(mode="after")
@@ -296,6 +332,20 @@ class Brief(_Strict):
     update_cadence: Text | None = Field(
         default=None, description="When the next update comes, e.g. 'every hour until fixed'."
     )
+
+    @field_validator("cause_status", mode="before")
+    @classmethod
+    def _known_status(cls, status: object) -> object:
+        # "Known" is known; anything else gets our message (pydantic's own for a
+        # Literal, "Input should be 'known', ...", is what the form used to show).
+        # Not text (YAML's yes/no read as true/false) goes on to the type check,
+        # which the loader explains.
+        if isinstance(status, str):
+            key = status.strip().lower()
+            if key not in CAUSE_STATUSES:
+                raise _unknown("cause status", status, CAUSE_STATUSES)
+            return key
+        return status
 
     @property
     def figures(self) -> list[Figure]:

@@ -71,6 +71,13 @@ def clock_minutes(text: str) -> float | None:
     return float(hour * 60 + minute)
 
 
+def quoted(text: str) -> str:
+    """User text quoted in a one-line message: 'like this', whitespace collapsed, at
+    most 40 characters (a pasted paragraph is not echoed back whole)."""
+    one = " ".join(text.split())
+    return f"'{one[:37]}...'" if len(one) > 40 else f"'{one}'"
+
+
 def _number(text: str, multiplier: str | None) -> float:
     return float(text.replace(",", "")) * _MULTIPLIERS.get((multiplier or "").lower(), 1.0)
 
@@ -98,7 +105,7 @@ def parse_figure(line: str) -> dict[str, Any]:
     match = _figure_pattern().match(line)
     if match is None:
         raise NotAFigure(
-            f"'{line.strip()}' does not start with a number; write it like '2300 users' "
+            f"{quoted(line)} does not start with a number; write it like '2300 users' "
             "or '£41,000 orders delayed'"
         )
     figure: dict[str, Any] = {"value": _number(match["lo"], match["lomul"])}
@@ -122,7 +129,7 @@ def parse_figure(line: str) -> dict[str, Any]:
             names = list(units.impact_units())
             close = closest(word.lower(), names) if word else None
             hint = f"; did you mean '{close}'?" if close else ""
-            shown = f"unknown unit '{word}'" if word else "no unit after the number"
+            shown = f"unknown unit {quoted(word)}" if word else "no unit after the number"
             raise ValueError(f"{shown}{hint} (units: {', '.join(names)}, or a currency like GBP)")
         keys, what = found
         figure.update(keys)
@@ -144,7 +151,7 @@ def parse_eta(text: str) -> dict[str, Any]:
         return {"by": clock}
     match = _DURATION.match(text)
     if match is None:
-        raise ValueError(f"'{text.strip()}': write it like '4-6 hours', '30 minutes' or 'by 16:00'")
+        raise ValueError(f"{quoted(text)}: write it like '4-6 hours', '30 minutes' or 'by 16:00'")
     eta: dict[str, Any] = {"value": _number(match["lo"], None), "unit": match["unit"]}
     if match["hi"]:
         eta["high"] = _number(match["hi"], None)
