@@ -369,3 +369,9 @@ def test_with_brief_wording_names_only_brief_fields() -> None:
     [d] = check_text(_with_brief('    refunds: "{plan} and {refunds}"\n'), "x.yaml").diagnostics
     assert d.code == "S214" and "{refunds}" in d.message and "{system}" in d.message
     assert check_text(_with_brief('    refunds: "{plan}"\n'), "x.yaml").diagnostics == []
+
+
+def test_a_placeholder_inside_a_fact_is_reported() -> None:
+    text = _minimal().replace("    refunds: not decided yet\n", "    refunds: '{system} refunds'\n")
+    [d] = check_text(text, "x.yaml").diagnostics
+    assert d.code == "S208" and "not filled inside a fact" in d.message

@@ -368,6 +368,16 @@ class _Checker:
             if "{" in value or "}" in value:
                 self.placeholders(path, value, facts)
         self.brief_wording(facts)
+        for name, value in self.s.situation.facts.items():
+            # A fact's value is filled into lines as it is: a placeholder in it
+            # would show as "{name}" (only with_brief wordings are filled).
+            if placeholder_names(value):
+                self.report(
+                    ("situation", "facts", name),
+                    "S208",
+                    f"fact {name!r} holds a placeholder, which is not filled inside a fact; "
+                    "write the text out (or {{ }} for literal braces)",
+                )
 
     def blank_strings(self) -> Iterator[tuple[Path_ | tuple[int, int], bool]]:
         """Whitespace-only text and keys (pydantic already rejects empty text):
