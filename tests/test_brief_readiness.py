@@ -102,6 +102,30 @@ def test_a_known_cause_needs_no_confirmation_time() -> None:
     assert "cause_known_by" not in {i.id for i in report.items}
 
 
+def test_a_cause_marked_known_but_not_written_down() -> None:
+    # It said "The cause is not known yet" and asked when the cause would be confirmed,
+    # contradicting the brief's own 'cause_status: known'.
+    text = without("cause", "cause_status", "cause_known_by") + "cause_status: known\n"
+    report = readiness(load_brief_text(text))
+    assert [i.id for i in report.gaps] == ["cause"]
+    cause = report.gaps[0]
+    assert cause.gap == "The cause is marked known, but the brief does not say what it is."
+    assert cause.advice.startswith("Write it down in one sentence")
+    assert "not known" not in f"{cause.gap} {cause.advice} {cause.say}"
+    assert "cause_known_by" not in {i.id for i in report.items}
+    assert "not confirmed" not in render(report, "x")
+
+
+def test_a_cause_marked_suspected_but_not_written_down() -> None:
+    text = without("cause", "cause_status", "cause_known_by") + "cause_status: suspected\n"
+    found = gaps(text)
+    assert set(found) == {"cause", "cause_known_by"}
+    assert found["cause"].startswith(
+        "The cause is marked suspected, but the brief does not say what you suspect."
+    )
+    assert "gives no time for confirming it" in found["cause_known_by"]
+
+
 def test_money_without_a_count() -> None:
     text = without("impact") + "impact:\n  - {value: 5000, unit: money, currency: EUR}\n"
     found = gaps(text)

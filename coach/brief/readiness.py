@@ -73,8 +73,24 @@ def _checks() -> list[dict[str, Any]]:
 
 
 def _cause_unsettled(b: Brief) -> bool:
-    return not b.cause or b.cause_status in ("suspected", "unknown")
+    """Whether the cause is still to be confirmed: suspected or unknown, or not given
+    and not marked known (a cause marked known needs writing down, not confirming)."""
+    if b.cause_status in ("suspected", "unknown"):
+        return True
+    return not b.cause and b.cause_status != "known"
 
+
+def _variant(check_id: str, b: Brief) -> str | None:
+    """Which of a check's variants (data/readiness.yaml) describes the brief's gap."""
+    if check_id == "impact_figure" and b.figures:
+        return "money_only"
+    if check_id == "cause" and not b.cause and b.cause_status in ("known", "suspected"):
+        return f"{b.cause_status}_unwritten"
+    return None
+
+
+#: The texts of a gap, which a variant may replace.
+_TEXTS = ("gap", "advice", "say")
 
 #: For each check id: whether it applies to the brief, and whether the brief answers it.
 _TESTS: dict[str, tuple[Callable[[Brief], bool], Callable[[Brief], bool]]] = {
@@ -106,17 +122,18 @@ def readiness(brief: Brief) -> Readiness:
         if not applies(brief):
             continue
         answered = answers(brief)
-        gap = "" if answered else str(check["gap"])
-        if check["id"] == "impact_figure" and not answered and brief.figures:
-            gap = str(check["gap_partial"])
+        texts = {key: "" if answered else str(check.get(key, "")) for key in _TEXTS}
+        variant = None if answered else _variant(check["id"], brief)
+        if variant is not None:
+            texts.update({k: str(v) for k, v in check["variants"][variant].items()})
         items.append(
             Item(
                 id=check["id"],
                 question=str(check["question"]),
                 answered=answered,
-                gap=gap,
-                advice="" if answered else str(check["advice"]),
-                say="" if answered else " ".join(str(check.get("say", "")).split()),
+                gap=texts["gap"],
+                advice=texts["advice"],
+                say=" ".join(texts["say"].split()),
                 note=bool(check.get("note", False)),
             )
         )
