@@ -25,6 +25,9 @@ from coach.errors import CoachError
 from coach.scenario.diagnostics import Diagnostic, closest
 
 SUFFIXES = (".yaml", ".yml")
+#: Saving a brief over a file coach did not write keeps that file as NAME.yaml.bak
+#: (``coach brief list`` reads only .yaml and .yml files, so it never lists it).
+BACKUP_SUFFIX = ".bak"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -91,6 +94,29 @@ class BriefStore:
 
     def path_for(self, name: str) -> Path:
         return self.directory / f"{check_name(name)}.yaml"
+
+    def stored_path(self, name: str) -> Path:
+        """The file brief ``name`` is kept in: an existing NAME.yml, else NAME.yaml."""
+        check_name(name)
+        existing = next((p for p in self.files() if p.stem == name), None)
+        return existing if existing is not None else self.path_for(name)
+
+    def backup_path(self, name: str) -> Path:
+        path = self.stored_path(name)
+        return path.with_name(path.name + BACKUP_SUFFIX)
+
+    def rewrites(self, name: str) -> bool:
+        """Whether saving brief ``name`` from the form would change its file other than
+        in its facts: a file written by hand or from the template has comments and a
+        layout of its own, which saving (in :func:`dump`'s layout) cannot keep. A file
+        the form wrote has neither. False when there is no such file."""
+        path = self.stored_path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return path.exists()
+        loaded = read_brief(path)
+        return loaded.brief is None or text != dump(loaded.brief)
 
     def files(self) -> list[Path]:
         try:
@@ -161,15 +187,35 @@ class BriefStore:
         return name, loaded.brief
 
     def save(self, name: str, brief: Brief, *, overwrite: bool = False) -> Path:
+        """Write ``brief`` in :func:`dump`'s layout. Over a file that layout would
+        change (:meth:`rewrites`: comments, its own order), that file is kept first
+        as :meth:`backup_path`, replacing any older backup; over a file the form
+        wrote, nothing is lost and no backup is made."""
+        if overwrite and self.rewrites(name):
+            self._back_up(name)
         return self.save_text(name, dump(brief), overwrite=overwrite)
 
+    def _back_up(self, name: str) -> Path:
+        path, backup = self.stored_path(name), self.backup_path(name)
+        tmp = backup.with_name(backup.name + ".tmp")
+        try:
+            tmp.write_bytes(path.read_bytes())
+            os.replace(tmp, backup)
+        except OSError as error:
+            tmp.unlink(missing_ok=True)
+            raise CoachError(
+                f"not saved: cannot keep the original of {path} as {backup} "
+                f"({error.strerror or error}); {path} is unchanged"
+            ) from error
+        return backup
+
     def save_text(self, name: str, text: str, *, overwrite: bool = False) -> Path:
-        path = self.path_for(name)
+        path = self.stored_path(name)
         if path.exists() and not overwrite:
             raise CoachError(f"a brief named {name!r} exists already ({path}); choose another name")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".yaml.tmp")
+            tmp = path.with_name(path.name + ".tmp")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, path)
         except OSError as error:

@@ -297,9 +297,14 @@ class CoachApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     async def action_quit(self) -> None:
-        """Quit; a rehearsal in progress is saved unfinished first (it can be resumed)."""
+        """Quit; a rehearsal in progress is saved unfinished first (it can be resumed).
+        A brief form with unsaved changes asks first, and quits if told to."""
+        from coach.tui.screens.brief import BriefFormScreen
         from coach.tui.screens.rehearsal import RehearsalScreen
 
+        forms = [s for s in self.screen_stack if isinstance(s, BriefFormScreen)]
+        if any(form.ask_before_quit() for form in forms):
+            return
         for screen in self.screen_stack:
             if isinstance(screen, RehearsalScreen):
                 screen.keep_for_later()

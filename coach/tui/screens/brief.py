@@ -126,7 +126,13 @@ class BriefFormScreen(Screen[None]):
             id="brief.rehearse",
             tooltip="Save, then prepare the scenario that fits the brief",
         ),
-        Binding("escape", "cancel", "Cancel", id="brief.cancel", tooltip="Leave without saving"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="brief.cancel",
+            tooltip="Leave without saving (asks first if anything changed)",
+        ),
     ]
 
     def __init__(self, name: str | None = None, brief: Brief | None = None) -> None:
@@ -134,6 +140,10 @@ class BriefFormScreen(Screen[None]):
         self.brief_name = name
         self.editing = brief is not None
         self.initial = brief
+        #: What the fields held when the form opened or was last saved.
+        self._saved: tuple[str, ...] = ()
+        #: Set once the user chose to quit without saving.
+        self._discarded = False
 
     @property
     def coach(self) -> CoachApp:
@@ -157,6 +167,9 @@ class BriefFormScreen(Screen[None]):
                 ),
                 id="brief-intro",
             )
+            rewrites = self._rewrites_note()
+            if rewrites is not None:
+                yield Static(rewrites, id="brief-rewrites")
             yield Static("Name (a file name: payments-outage)", classes="field-label")
             yield Input(
                 value=self.brief_name or "",
@@ -183,6 +196,36 @@ class BriefFormScreen(Screen[None]):
     def on_mount(self) -> None:
         first = "#field-role" if self.editing else "#field-name"
         self.query_one(first).focus()
+        self._saved = self._snapshot()
+
+    def _rewrites_note(self) -> Content | None:
+        """When the brief's file was written by hand or from the template: saving
+        from the form rewrites it in the form's layout, so say where the original goes."""
+        from coach.brief.store import BriefStore
+
+        if not self.editing or not self.brief_name:
+            return None
+        store = BriefStore(self.coach.config.data_dir)
+        try:
+            if not store.rewrites(self.brief_name):
+                return None
+            backup = store.backup_path(self.brief_name)
+        except CoachError:
+            return None
+        return Content.assemble(
+            ("Saving rewrites the file's layout", "bold $text-warning"),
+            f" and drops its comments; the file as it is now is kept beside it as "
+            f"{_one_line(backup.name)}.",
+        )
+
+    def _snapshot(self) -> tuple[str, ...]:
+        name = self.query_one("#field-name", Input).value
+        return (name, *self.values().values())
+
+    @property
+    def dirty(self) -> bool:
+        """Whether anything was typed since the form opened or was last saved."""
+        return self._snapshot() != self._saved
 
     def values(self) -> dict[str, str]:
         from coach.brief.form import FIELDS
@@ -232,15 +275,28 @@ class BriefFormScreen(Screen[None]):
         if problems or brief is None:
             self._show_errors(problems)
             return None
+        store = BriefStore(self.coach.config.data_dir)
         try:
-            path = BriefStore(self.coach.config.data_dir).save(name, brief, overwrite=self.editing)
+            backup = store.backup_path(name) if self.editing and store.rewrites(name) else None
+            path = store.save(name, brief, overwrite=self.editing)
         except CoachError as error:
             self._show_errors({"name": str(error)})
             return None
         self._show_errors({})
         self.brief_name, self.editing = name, True
         self.query_one("#field-name", Input).disabled = True
+        self._saved = self._snapshot()
         self.notify(str(path), title="Brief saved", timeout=6, markup=False)
+        if backup is not None:
+            self.notify(
+                f"The file as it was (comments and all) is in {backup}.",
+                title="Original kept",
+                timeout=10,
+                markup=False,
+            )
+            rewrites = self.query("#brief-rewrites")
+            if rewrites:
+                rewrites.first().display = False
         return name, brief
 
     def action_save(self) -> None:
@@ -252,10 +308,38 @@ class BriefFormScreen(Screen[None]):
             await rehearse_brief(self.coach, *saved)
 
     def action_cancel(self) -> None:
+        """Leave; with unsaved changes, only once the user says to discard them."""
+        if not self.dirty:
+            self._leave()
+            return
+
+        def chosen(discard: bool | None) -> None:
+            if discard:
+                self._leave()
+
+        self.coach.push_screen(DiscardChangesScreen(), chosen)
+
+    def _leave(self) -> None:
         if len(self.coach.screen_stack) > 2:
             self.dismiss()
         else:
             self.coach.go_home()
+
+    def ask_before_quit(self) -> bool:
+        """Called when the app is asked to quit: with unsaved changes, ask first and
+        return True (the app then waits; "Discard and quit" quits)."""
+        if self._discarded or not self.dirty:
+            return False
+        if isinstance(self.coach.screen, DiscardChangesScreen):
+            return True  # already asking
+
+        async def chosen(discard: bool | None) -> None:
+            if discard:
+                self._discarded = True
+                await self.coach.action_quit()
+
+        self.coach.push_screen(DiscardChangesScreen(quitting=True), chosen)
+        return True
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -268,6 +352,57 @@ class BriefFormScreen(Screen[None]):
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
+
+
+class DiscardChangesScreen(ModalScreen[bool]):
+    """Asked before unsaved changes to a brief are thrown away: True to discard them."""
+
+    CSS_PATH = "brief.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "keep",
+            "Keep editing",
+            id="brief-discard.keep",
+            tooltip="Back to the brief, as you left it",
+        ),
+    ]
+
+    def __init__(self, *, quitting: bool = False) -> None:
+        super().__init__()
+        self.quitting = quitting
+
+    def compose(self) -> ComposeResult:
+        leave = "quit" if self.quitting else "leave"
+        with Vertical(id="brief-discard"):
+            yield Static(
+                Content.styled("This brief has changes that are not saved", "bold $text-warning"),
+            )
+            yield Static(
+                f"If you {leave} now, what you typed since the last save is lost. "
+                "Keep editing to save it (ctrl+s).",
+                id="brief-discard-text",
+            )
+            with Horizontal(id="brief-discard-actions"):
+                yield Button("Keep editing", id="keep", variant="primary", compact=True)
+                yield Button(
+                    "Discard and quit" if self.quitting else "Discard changes",
+                    id="discard",
+                    variant="error",
+                    compact=True,
+                )
+
+    def on_mount(self) -> None:
+        # The safe choice has focus: Enter straight away keeps the work.
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#discard")
+    def _discard(self) -> None:
+        self.dismiss(True)
 
 
 class BriefPickerScreen(ModalScreen[None]):

@@ -24,7 +24,12 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 def _sections() -> list[tuple[str, list[BindingType]]]:
     # Imported here: the help lists the screens, the screens do not need the help.
     from coach.tui.app import CoachApp
-    from coach.tui.screens.brief import BriefFormScreen, BriefPickerScreen, FollowupScreen
+    from coach.tui.screens.brief import (
+        BriefFormScreen,
+        BriefPickerScreen,
+        DiscardChangesScreen,
+        FollowupScreen,
+    )
     from coach.tui.screens.corrupt import CorruptStoreScreen
     from coach.tui.screens.debrief import DebriefScreen
     from coach.tui.screens.history import CompareScreen, HistoryScreen
@@ -43,6 +48,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Compare two attempts", CompareScreen.BINDINGS),
         ("Your incident: choose a brief", BriefPickerScreen.BINDINGS),
         ("Your incident: the brief form", BriefFormScreen.BINDINGS),
+        ("Leaving a brief with unsaved changes", DiscardChangesScreen.BINDINGS),
         ("The follow-up (Debrief f)", FollowupScreen.BINDINGS),
         ("Damaged session database", CorruptStoreScreen.BINDINGS),
         ("This help", HelpScreen.BINDINGS),
