@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -235,7 +236,12 @@ def test_followup_gives_the_figures_updated_in_the_meeting(
     assert code == 0, err
     assert "- 3,100 users (could not pay), up from 2,300 users\n" in out
     assert "- 2,300 users (could not pay)\n" not in out
-    assert "Estimated time to fix: 6 to 8 hours (earlier estimate: 4–6 hours).\n" in out
+    # Counted from the session's start: "6 to 8 hours from 10:15 on 22 November".
+    assert re.search(
+        r"Estimated time to fix: 6 to 8 hours from [0-9]{2}:[0-9]{2} on [0-9]{1,2} [A-Z][a-z]+ "
+        r"\(earlier estimate: 4–6 hours\)\.\n",
+        out,
+    ), out
     assert "It gives what you updated in the meeting: 2,300 users → 3,100 users; " in err
     code, out, err = run(capsys, "followup", session_id, "--format", "text")
     assert code == 0 and "  - 3,100 users (could not pay), up from 2,300 users\n" in out

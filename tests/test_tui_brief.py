@@ -94,7 +94,7 @@ async def test_new_brief_rehearse_debrief_followup(tmp_path: Path) -> None:
         assert "Suspected cause, not yet confirmed: an expired certificate." in draft
         assert "[TODO: when you will confirm the cause]" in draft
         # The note to the user is beside the draft, not in what gets copied.
-        note = screen_text(app)
+        note = " ".join(screen_text(app).split())  # however the note wraps
         assert "Draft written from your rehearsal (brief: payments)." in note
         assert f"{len(followup.followup.todos)} TODOs left." in note
         assert "rehearsal" not in draft

@@ -99,12 +99,15 @@ class Followup:
 
 
 _TODO = re.compile(r"\[TODO: [^\]]*\]")
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 def _cap(text: str) -> str:
-    """A sentence starts with a capital ("every hour" -> "Every hour")."""
-    return text[:1].upper() + text[1:]
+    """A sentence starts with a capital ("every hour" -> "Every hour") and ends with one
+    full stop: a template's own after a fact that ends with one ("Estimated time to
+    fix: by 4 p.m.." was two), but an ellipsis stays."""
+    return _DOUBLE_STOP.sub(".", text[:1].upper() + text[1:])
 
 
 def _paragraphs(paragraphs: list[str]) -> list[str]:
@@ -574,6 +577,36 @@ class _Reading:
                 return plain or impact
         return []
 
+    def system_named(self) -> str | None:
+        """The affected system as the user named it in an answer to the opening question
+        ("The payments gateway is down" -> "the payments gateway"), or ``None``.
+
+        Conservative: only a plain statement that it is failing, in a sentence that is
+        not about the cause and that the draft may repeat, and not a name made of
+        generic words only ("the whole system")."""
+        if not self.answers:
+            return None
+        pattern = _system_pattern()
+        spec = _words()["system_from_answers"]
+        generic = frozenset(spec["generic"]) | frozenset(spec["determiners"])
+        opening = self.answers[0].node
+        answers = [a for a in self.answers if a.node == opening]
+        for answer in sorted(answers, key=lambda a: (a.result.score, a.index), reverse=True):
+            for lo, hi in answer.bounds:
+                if _overlaps(lo, hi, answer.avoid()) or self._about_cause(answer, lo, hi):
+                    continue
+                match = pattern.search(answer.low, lo, hi)
+                if match is None:
+                    continue
+                name = answer.low[match.start(1) : match.end(1)]
+                if set(name.split()) <= generic:
+                    continue
+                # The user's own capitals, but "The" at the start of a sentence is "the".
+                written = _clean(answer.text[match.start(1) : match.end(1)])
+                first, _, rest = written.partition(" ")
+                return f"{first.lower()} {rest}"
+        return None
+
     def unread_updates(self, impact_said: Collection[str]) -> list[str]:
         """Sentences that say a figure changed, where the draft cannot tell which brief
         figure is new: the scorer read no figure in them ("users have risen from 2,300
@@ -611,6 +644,28 @@ class _Reading:
                     break
         quoted = " ".join(impact_said)
         return [x for x in dict.fromkeys(out) if x not in quoted]
+
+
+def _when(transcript: Transcript | None) -> str | None:
+    """When the session started, in local time: "10:15 on 22 November"."""
+    if transcript is None:
+        return None
+    local = transcript.started_at.astimezone()
+    return str(_words()["when"].format(time=f"{local:%H:%M}", day=local.day, month=f"{local:%B}"))
+
+
+@functools.cache
+def _system_pattern() -> re.Pattern[str]:
+    """ "the payments gateway is down": a determiner, a name, then a failing phrase
+    (data/followup.yaml, system_from_answers). Group 1 is the name with its determiner."""
+    spec = _words()["system_from_answers"]
+    determiner = "|".join(re.escape(w) for w in spec["determiners"])
+    word = r"[a-z][a-z0-9'\-]*"
+    failing = _phrase_regex(spec["failing"]).pattern
+    words = int(spec["max_words"])
+    return re.compile(
+        rf"(?<![\w'])((?:{determiner})\s+{word}(?:\s+{word}){{0,{words - 1}}})\s+{failing}"
+    )
 
 
 def _log_ratio(a: float, b: float) -> float:
@@ -651,12 +706,27 @@ def draft(
         return out
 
     def from_answers(sentences: list[str]) -> list[str]:
+        # The user's own sentences, as they said them: an update written to the CEO
+        # does not preface them with "As I said in the meeting".
         sentences = [x for x in dict.fromkeys(sentences) if x and x not in used]
         used.extend(sentences)
-        return [f"{words['from_answers']} {' '.join(sentences)}"] if sentences else []
+        return [" ".join(sentences)] if sentences else []
 
     def change(old: str, new: str) -> None:
         changes.append(words["change"].format(old=old, new=new))
+
+    started = _when(transcript)
+    #: The durations in the draft counted from the session's start (for the note).
+    counted: list[str] = []
+
+    def anchored(eta: str, duration: bool) -> str:
+        """A duration with the time it counts from ("4–6 hours from 10:15 on 22
+        November"): the session's start, or a TODO without a session."""
+        if not duration:
+            return eta
+        counted.append(eta)
+        when = started or todo(s["timeline"]["eta_from_todo"])
+        return str(s["timeline"]["eta_from"].format(eta=eta, when=when))
 
     sections: list[Section] = []
 
@@ -693,10 +763,14 @@ def draft(
     if brief.eta is not None:
         eta_update = reading.eta_update()
         if eta_update is None:
-            timeline.paragraphs.append(ts["eta"].format(eta=brief.eta.text))
+            eta = brief.eta.text
+            timeline.paragraphs.append(ts["eta"].format(eta=anchored(eta, brief.eta.by is None)))
         else:
             new_eta = _clean(eta_update.quantity.text)
-            timeline.paragraphs.append(ts["eta_updated"].format(eta=new_eta, old=brief.eta.text))
+            duration = eta_update.quantity.kind == "duration"
+            timeline.paragraphs.append(
+                ts["eta_updated"].format(eta=anchored(new_eta, duration), old=brief.eta.text)
+            )
             change(brief.eta.text, new_eta)
     if not timeline.paragraphs:
         timeline.paragraphs = from_answers(said("timeline"))
@@ -746,7 +820,8 @@ def draft(
         for sentence in reading.unread_updates(impact.paragraphs)
     ]
 
-    system = _clean(brief.system) if brief.system else todo(words["title_todo"])
+    named = None if brief.system else reading.system_named()
+    system = _clean(brief.system) if brief.system else named or todo(words["title_todo"])
     preamble = []
     if brief.ceo_name:
         preamble.append(words["to"].format(ceo_name=_clean(brief.ceo_name)))
@@ -754,6 +829,12 @@ def draft(
     note = words["draft_note"].format(brief=suffix)
     if changes:
         note += " " + words["updated_note"].format(changes="; ".join(changes))
+    if used:
+        note += " " + words["answers_note"]
+    if named:
+        note += " " + words["system_note"].format(system=f'"{named}"')
+    if started and counted:
+        note += " " + words["eta_from_note"].format(when=started)
     return Followup(
         words["title"].format(system=system), preamble, sections, " ".join(note.split())
     )
@@ -798,6 +879,8 @@ def _cause_section(
         cause.paragraphs.append(cs["unknown"])
     else:
         cause.paragraphs = from_answers(said("root_cause"))
+        if not cause.paragraphs and status == "known":
+            cause.paragraphs = [todo(cs["known_todo"])]
     if brief.cause_known_by and status != "known":
         known_by = _clean(brief.cause_known_by)
         if not known_by.lower().startswith(("by ", "at ", "in ", "within ", "after ")):
