@@ -195,3 +195,66 @@ def test_the_reviewers_fraction_miss_now_holds() -> None:
     assert misses, "the audit file marks its known misses"
     for brief, answer in misses:
         assert codes(brief, answer["text"]) == set(answer["flags"]), answer["text"]
+
+
+SAMPLE_BRIEFS = sorted((Path(__file__).parent / "data" / "briefs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SAMPLE_BRIEFS, ids=lambda p: p.stem)
+def test_a_briefs_own_facts_said_back_are_not_overclaims(path: Path) -> None:
+    # What happened, the plan, the mitigation and the cause as the brief words them
+    # (with the brief's own hedge, if any) are the user's facts, not a cause claimed
+    # as certain.
+    from coach.brief.loader import load_brief
+
+    brief = load_brief(path)
+    facts = check_facts(brief)
+    said = [brief.what_happened, brief.plan, brief.cause, *(brief.mitigation or [])]
+    for text in filter(None, said):
+        assert "overclaimed_cause" not in {
+            f.code for f in brief_flags(text, score_answer(text), facts)
+        }, text
+
+
+def test_the_overclaim_points_at_the_sentence_that_claims_certainty() -> None:
+    facts = check_facts(
+        Brief.model_validate(
+            {"cause": "an expired certificate on the load balancer", "cause_status": "suspected"}
+        )
+    )
+    text = (
+        "Customers cannot pay because the gateway is declining cards. We moved traffic at "
+        "09:30. It was definitely the certificate."
+    )
+    flags = brief_flags(text, score_answer(text), facts)
+    assert [(f.code, f.evidence) for f in flags] == [
+        ("overclaimed_cause", "It was definitely the certificate.")
+    ]
+    assert text[flags[0].start : flags[0].end] == flags[0].evidence
+
+
+def test_a_confirmation_the_follow_up_takes_as_an_update_is_not_an_overclaim() -> None:
+    # The follow-up draft replaces a suspected cause with one an answer reports as
+    # confirmed (coach/brief/data/followup.yaml, cause_confirmed); the scorer must not
+    # flag the same sentence as an overclaim.
+    from importlib import resources
+
+    spec = yaml.safe_load(
+        resources.files("coach.brief").joinpath("data", "followup.yaml").read_text("utf-8")
+    )
+    facts = check_facts(
+        Brief.model_validate(
+            {"cause": "an expired certificate on the load balancer", "cause_status": "suspected"}
+        )
+    )
+    phrases = spec["updates"]["cause_confirmed"]
+    assert len(phrases) >= 10
+    for phrase in phrases:
+        text = f"On the cause, {phrase}: it was the expired certificate on the load balancer."
+        assert codes_of(text, facts) == set(), phrase
+    # A bare claim of certainty is still one.
+    assert codes_of("It was definitely the expired certificate.", facts) == {"overclaimed_cause"}
+
+
+def codes_of(text: str, facts: Any) -> set[str]:
+    return {f.code for f in brief_flags(text, score_answer(text), facts)}

@@ -19,12 +19,14 @@ this module raises two flags:
   cause will be confirmed, the next update, a workaround) are left alone, and so
   are all of an answer's times when one of them agrees with the brief's estimate
   (the others are other steps).
-* ``overclaimed_cause``: a cause stated with certainty (or with no hedge in
-  its sentence, nor in a sentence beside it that is about the cause) while the
-  brief marks it as suspected or unknown. A sentence states the cause when the
-  scorer finds the ``root_cause`` element in it, or when it names the brief's
-  cause (two of its words) next to a cause word or a claim of certainty, or
-  (one of its words) next to a claim of certainty that is not about the future.
+* ``overclaimed_cause``: the incident's root cause stated with certainty (a
+  bare claim such as "definitely", or no hedge in its sentence, nor in a sentence
+  beside it that is about the cause) while the brief marks it as suspected or
+  unknown (see ``_states_cause``: "because" alone does not state the root cause).
+  A report that the cause has been confirmed since the brief ("we have now
+  confirmed the cause: ...") is an update of the brief, as the follow-up draft
+  reads it, not an overclaim. The flag points at the sentence that claims
+  certainty.
 
 :func:`apply_brief_checks` adds the flags to a scored answer with the points the
 scorer's ``weights.yaml`` sets for them, so the answer's dimensions and score say
@@ -117,6 +119,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "subset": _regex(spec["contradiction"]["subset_markers"]),
         "refers": _regex(spec["overclaimed_cause"]["neighbour_refers"]),
         "future": _regex(spec["overclaimed_cause"]["future"]),
+        "claim": _regex(spec["overclaimed_cause"]["cause_claims"]),
+        "link": _regex(spec["overclaimed_cause"]["cause_links"]),
+        "confirmed": _regex(spec["overclaimed_cause"]["confirmed"]),
+        "blocker": _regex(spec["overclaimed_cause"]["confirm_blockers"]),
     }
 
 
@@ -346,10 +352,29 @@ def _contradictions(
 _WORD = re.compile(r"[a-z][a-z'’\-]+")
 
 
+def _term(word: str) -> str:
+    """A word as a cause term: without a possessive or a plural ending, so that
+    "gateway's" and "gateway", "emails" and "email" are the same term."""
+    for ending in ("'s", "’s", "'", "’"):
+        if word.endswith(ending):
+            word = word[: -len(ending)]
+            break
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
 def cause_terms(cause: str) -> frozenset[str]:
     """The words of a cause worth recognising in an answer ("maintenance", "locked")."""
     stop = frozenset(_spec()["overclaimed_cause"]["stopwords"])
-    return frozenset(w for w in _WORD.findall(cause.lower()) if len(w) >= 4 and w not in stop)
+    return frozenset(
+        _term(w) for w in _WORD.findall(cause.lower()) if len(w) >= 4 and w not in stop
+    )
+
+
+def _named(low_text: str, lo: int, hi: int, facts: BriefFacts) -> int:
+    """How many of the brief's cause terms the text between ``lo`` and ``hi`` names."""
+    return len({_term(w) for w in _WORD.findall(low_text, lo, hi)} & facts.cause_terms)
 
 
 def _sentences(low_text: str) -> list[tuple[int, int]]:
@@ -367,19 +392,35 @@ def _sentences(low_text: str) -> list[tuple[int, int]]:
 def _states_cause(
     low_text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]], facts: BriefFacts
 ) -> bool:
-    if any(lo <= s < hi or s <= lo < e for s, e in spans):
-        return True
-    named = len(set(_WORD.findall(low_text[lo:hi])) & facts.cause_terms)
+    """Whether the sentence from ``lo`` to ``hi`` states the incident's root cause.
+
+    Not every causal sentence does: "customers cannot pay because the gateway is
+    declining cards" explains an effect. A sentence states the root cause when it
+    names the brief's cause (two of its words) with a cause word or a claim of
+    certainty, or after "because" (``cause_links``); names one of its words with a
+    claim of certainty not about the future, or with explicit root-cause words
+    ("the cause is", "caused by"); or, naming none, has explicit root-cause words
+    where the scorer found a cause (a cause other than the brief's: "it was caused
+    by a bad config push")."""
     patterns = _patterns()
+    named = _named(low_text, lo, hi, facts)
     certain = patterns["certain"].search(low_text, lo, hi)
+    claim = patterns["claim"].search(low_text, lo, hi)
+    if named >= 2:
+        if certain or claim or patterns["cause_word"].search(low_text, lo, hi):
+            return True
+        link = patterns["link"].search(low_text, lo, hi)
+        return link is not None and _named(low_text, link.end(), hi, facts) >= 2
     if named == 1:
         # People name a cause by its head word ("definitely the migration"); one word
         # of it is enough beside a claim of certainty, unless the certainty is about
         # what will happen ("the migration will definitely finish by 3").
+        if claim:
+            return True
         return certain is not None and not patterns["future"].search(low_text, lo, hi)
-    if named < 2:
+    if claim is None:
         return False
-    return bool(certain or patterns["cause_word"].search(low_text, lo, hi))
+    return certain is not None or any(lo <= s < hi or s <= lo < e for s, e in spans)
 
 
 def _hedged(
@@ -401,12 +442,25 @@ def _hedged(
         n_lo, n_hi = sentences[j]
         if not patterns["tentative"].search(low_text, n_lo, n_hi):
             continue
-        named = set(_WORD.findall(low_text[n_lo:n_hi])) & facts.cause_terms
         if (
             patterns["refers"].search(low_text, n_lo, n_hi)
-            or len(named) >= 2
+            or _named(low_text, n_lo, n_hi, facts) >= 2
             or _states_cause(low_text, n_lo, n_hi, spans, facts)
         ):
+            return True
+    return False
+
+
+def _confirms(low_text: str, lo: int, hi: int) -> bool:
+    """Whether the sentence from ``lo`` to ``hi`` reports the cause as confirmed since
+    the brief ("we have now confirmed ...", "we confirmed this morning that ..."): an
+    update of the brief, as the follow-up draft reads it, not an overclaim. A
+    confirmation after a blocker in its clause ("we haven't confirmed", "once we
+    have confirmed") is none."""
+    patterns = _patterns()
+    for match in patterns["confirmed"].finditer(low_text, lo, hi):
+        c_start, _ = _bounds(low_text, match.start(), _CLAUSE_END)
+        if not patterns["blocker"].search(low_text, max(c_start, lo), match.start()):
             return True
     return False
 
@@ -417,26 +471,43 @@ def _overclaimed(text: str, low_text: str, result: AnswerResult, facts: BriefFac
     cause = result.elements.get("root_cause")
     spans = [(s.start, s.end) for s in cause.spans] if cause is not None else []
     patterns = _patterns()
-    sentences = _sentences(low_text)
+    sentences = [
+        (lo, hi) for lo, hi in _sentences(low_text) if not low_text[lo:hi].rstrip().endswith("?")
+    ]
+    about = [
+        _named(low_text, lo, hi, facts) > 0
+        or patterns["cause_word"].search(low_text, lo, hi) is not None
+        or _states_cause(low_text, lo, hi, spans, facts)
+        for lo, hi in sentences
+    ]
+    # An answer that reports the cause confirmed has updated the brief: its other
+    # sentences about the cause follow from that update.
+    if any(a and _confirms(low_text, lo, hi) for a, (lo, hi) in zip(about, sentences, strict=True)):
+        return []
+    found: list[tuple[int, int, bool]] = []
     for i, (lo, hi) in enumerate(sentences):
-        if low_text[lo:hi].rstrip().endswith("?"):
-            continue
         if not _states_cause(low_text, lo, hi, spans, facts):
             continue
-        certain = patterns["certain"].search(low_text, lo, hi)
-        if certain is None and _hedged(low_text, sentences, i, spans, facts):
+        certain = patterns["certain"].search(low_text, lo, hi) is not None
+        if not certain and _hedged(low_text, sentences, i, spans, facts):
             continue
-        start, end = (certain.start(), certain.end()) if certain else (lo, hi)
-        while start < end and text[start].isspace():
-            start += 1
-        return [_overclaim_flag(text, start, end, text[lo:hi], facts)]
-    return []
+        found.append((lo, hi, certain))
+    if not found:
+        return []
+    # The sentence that claims certainty is the one to point at; else the first.
+    lo, hi, _ = next((f for f in found if f[2]), found[0])
+    start, end = lo, hi
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [_overclaim_flag(text, start, end, facts)]
 
 
-def _overclaim_flag(text: str, start: int, end: int, sentence: str, facts: BriefFacts) -> Flag:
+def _overclaim_flag(text: str, start: int, end: int, facts: BriefFacts) -> Flag:
     spec = _spec()["overclaimed_cause"]
     fields = {
-        "evidence": _short(sentence.strip()),
+        "evidence": _short(text[start:end]),
         "status": "suspected, not confirmed" if facts.cause_status == "suspected" else "unknown",
         "known_by": facts.cause_known_by or spec["known_by_default"],
     }
