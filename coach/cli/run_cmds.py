@@ -79,14 +79,15 @@ def run_command(args: argparse.Namespace) -> int:
     from coach.errors import CoachError
     from coach.scenario.library import load_scenario
 
-    brief, brief_name = None, None
+    brief, brief_name, notice = None, None, None
     if args.brief is not None:
         from coach.brief.choose import choose
 
         choice = choose(args.brief, args.scenario, args.scenarios, args.data_dir)
         scenario, brief, brief_name = choice.scenario, choice.brief, choice.brief_name
-        if choice.notice:
-            print(f"coach: {choice.notice}", file=sys.stderr)
+        notice = choice.notice
+        if notice:
+            print(f"coach: {notice}", file=sys.stderr)
     elif args.scenario:
         scenario = load_scenario(args.scenario, args.scenarios)
     else:
@@ -107,6 +108,8 @@ def run_command(args: argparse.Namespace) -> int:
     saved, save_error = _save(args, transcript) if args.save else (None, None)
     if args.json:
         data = run_json(transcript, debrief)
+        # Why the scenario was chosen for the brief (its role has none), else null.
+        data["notice"] = notice
         data["seed"] = args.seed
         if saved:
             data["session_id"] = saved

@@ -122,7 +122,7 @@ class CoachApp(App[None]):
         elif self.start_scenario is not None:
             from coach.tui.screens.prep import PrepScreen
 
-            self.push_screen(PrepScreen(self.start_scenario))
+            self.push_screen(PrepScreen(self.start_scenario, notice=self.start_notice))
         else:
             from coach.tui.screens.home import HomeScreen
 
@@ -153,10 +153,11 @@ class CoachApp(App[None]):
             self.pop_screen()
         self.switch_screen(HomeScreen())
 
-    def open_prep(self, scenario: Scenario) -> None:
+    def open_prep(self, scenario: Scenario, notice: str | None = None) -> None:
+        """Prep for ``scenario``; ``notice`` says why it was chosen (a brief's fallback)."""
         from coach.tui.screens.prep import PrepScreen
 
-        self.push_screen(PrepScreen(scenario))
+        self.push_screen(PrepScreen(scenario, notice=notice))
 
     def start_rehearsal(self, scenario: Scenario) -> None:
         """A new session of ``scenario``, replacing the Prep (or Debrief) screen."""

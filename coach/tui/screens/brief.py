@@ -55,18 +55,28 @@ def _one_line(text: str) -> str:
 
 def brief_content(name: str, brief: Brief, tips: list[str] | None = None) -> Content:
     """The Prep screen's left pane for a brief: its facts, then what it cannot answer yet."""
-    from coach.brief.facts import given_facts
+    from coach.brief.facts import given_facts, join
     from coach.brief.readiness import readiness
 
     facts = given_facts(brief)
+    # Two fields no scenario line speaks, so they are not placeholders; the meeting
+    # still asks for them ("what do you need from me?", "when will you know why?").
+    for key, value in (
+        ("resources", join(brief.resources)),
+        ("cause_known_by", brief.cause_known_by),
+    ):
+        if value and _one_line(value):
+            facts[key] = value
     sections = (
         ("What happened", "what_happened"),
         ("System", "system"),
         ("Impact", "impact"),
         ("Cause", "cause"),
+        ("When you'll know the cause", "cause_known_by"),
         ("What has been done", "mitigation"),
         ("The plan", "plan"),
         ("When", "eta"),
+        ("What you need", "resources"),
         ("People", "people"),
         ("Next update", "next_update"),
     )
@@ -110,7 +120,7 @@ async def rehearse_brief(app: CoachApp, name: str, brief: Brief) -> None:
         return
     if match.notice:
         app.notify(match.notice, title="Scenario", timeout=10, markup=False)
-    app.open_prep(match.scenario)
+    app.open_prep(match.scenario, notice=match.notice)
 
 
 class BriefFormScreen(Screen[None]):

@@ -58,9 +58,12 @@ class PrepScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, notice: str | None = None) -> None:
         super().__init__()
         self.scenario = scenario
+        #: Why this scenario was chosen for the brief (no scenario for its role, so
+        #: the general one): the toast fades, so the screen keeps it under the heading.
+        self.notice = notice
 
     @property
     def coach(self) -> CoachApp:
@@ -79,11 +82,18 @@ class PrepScreen(Screen[None]):
         checklist, ticked = self._checklist()
         yield Header()
         with Vertical(id="prep"):
+            # The notice goes right under the heading it explains.
+            notice = (
+                Content.assemble(("Note: ", "bold $text-warning"), self.notice, "\n")
+                if self.notice
+                else ""
+            )
             yield Static(
                 Content.assemble(
                     heading,
                     (detail, "dim"),
                     "\n",
+                    notice,
                     ("You are meeting ", ""),
                     (self._ceo_name(), "bold"),
                     f" — {' '.join(s.ceo.style.split())}",
