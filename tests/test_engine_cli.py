@@ -160,3 +160,53 @@ def test_playtest_exits_1_on_unreachable_branch(tmp_path: Path) -> None:
     out = coach("playtest", str(path), "--runs", "50")
     assert out.returncode == 1
     assert "unreached branch: q1 #3" in out.stdout
+
+
+def test_run_json_has_each_question_beside_its_model_answer(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("\n".join(f"- {json.dumps(a)}" for a in STRONG))
+    data = json.loads(coach("run", str(FIXTURE), "--answers", str(answers), "--json").stdout)
+    # Added beside the keys the contract had, which all stay.
+    assert set(data) >= {"scenario", "brief", "status", "ending", "verdict", "turns"}
+    assert set(data) >= {"scores", "overall", "path", "gaps", "improvements", "seed", "notice"}
+    reviews = data["reviews"]
+    assert [r["node"] for r in reviews] == [
+        t["node"] for t in data["turns"] if t["speaker"] == "user"
+    ]
+    for review in reviews:
+        assert set(review) == {
+            "node",
+            "question",
+            "answers",
+            "model_answer",
+            "model_answer_from",
+            "coaching",
+        }
+        assert review["model_answer"] and review["model_answer_from"] == "scenario"
+        for index in review["answers"]:
+            turn = data["turns"][index]
+            assert turn["speaker"] == "user" and turn["node"] == review["node"]
+    first = reviews[0]
+    assert first["question"] == data["turns"][0]["text"]
+    assert first["model_answer"].startswith("Checkout failed for 1,200 customers")
+
+
+def test_run_json_says_a_model_answer_came_from_the_brief(tmp_path: Path) -> None:
+    brief = Path(__file__).parent / "data" / "briefs" / "payments.yaml"
+    answers = tmp_path / "a.yaml"
+    answers.write_text(json.dumps(["About 2,300 users could not pay; we moved to the backup."]))
+    out = coach(
+        "run",
+        "general-critical-incident",
+        "--brief",
+        str(brief),
+        "--answers",
+        str(answers),
+        "--json",
+        "--data-dir",
+        str(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    [review] = json.loads(out.stdout)["reviews"]
+    assert review["model_answer_from"] == "brief"
+    assert "2,300 users" in review["model_answer"]

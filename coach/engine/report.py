@@ -219,4 +219,9 @@ def run_json(transcript: Transcript, debrief: Debrief) -> dict[str, object]:
         "path": list(transcript.path),
         "gaps": [g.model_dump() for g in transcript.gaps],
         "improvements": [i.model_dump() for i in debrief.improvements],
+        # Each question answered, beside the model answer, as the Debrief shows them:
+        # node, question, answers (indexes into "turns"), model_answer,
+        # model_answer_from ("scenario", or "brief" when put together from the
+        # user's brief) and coaching.
+        "reviews": [r.model_dump() for r in debrief.reviews],
     }
