@@ -165,3 +165,22 @@ def test_a_trend_line_counts_the_attempts_made_with_a_brief() -> None:
     )
     one = replace(stats, attempts=1, with_brief=1)
     assert trend_line(one).plain.endswith("  1 attempt (with a brief)")
+
+
+async def test_the_palette_resumes_a_brief_session_as_your_incident(tmp_path: Path) -> None:
+    from coach.tui.commands import CoachCommands
+    from coach.tui.screens.rehearsal import RehearsalScreen
+
+    data = tmp_path / "data"
+    mine = stored(data, ["impact"], brief="payments", finish=False)
+    app = make_app(tmp_path, data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in CoachCommands(app.screen)._commands()]
+        assert "Resume: Your incident: payments" in titles
+        assert f"Resume: {TITLE}" not in titles
+        await pilot.press("ctrl+p", *"Resume: Your incident")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RehearsalScreen) and app.screen.session_id == mine

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from coach.engine.report import session_title
 from coach.textsafe import strip_terminal
 from coach.tui.palette import PaletteCommand
 
@@ -42,7 +43,8 @@ class CoachCommands(Provider):
         for summary in app.store.unfinished()[:RESUME_COMMANDS]:
             answers = f"{summary.answers} answer{'s' if summary.answers != 1 else ''}"
             yield PaletteCommand(
-                f"Resume: {strip_terminal(summary.title)}",
+                # "Your incident: NAME" for a brief session (its scenario is another incident).
+                f"Resume: {strip_terminal(session_title(summary.title, summary.brief))}",
                 f"Session {summary.id}, {answers} so far — continue at the question you were on",
                 _resumer(app, summary.id),
             )
