@@ -116,12 +116,52 @@ def test_apply_deducts_ownership_points_and_rescores() -> None:
     assert [f.code for f in checked.flags if f.code in BRIEF_FLAGS] == ["contradiction"]
     assert checked.dimensions["ownership"] == plain.dimensions["ownership"] - 20
     assert checked.score < plain.score
-    deduction = checked.deductions[-1]
-    assert (deduction.code, deduction.dimension, deduction.points) == (
-        "contradiction",
-        "ownership",
-        20,
-    )
+    added = [(d.code, d.dimension, d.points) for d in checked.deductions[len(plain.deductions) :]]
+    assert added == [("contradiction", "ownership", 20), ("contradiction", "impact", 100)]
+
+
+SECURITY = {
+    "impact": [
+        {"value": 1150, "unit": "customers", "what": "had their account details viewed"},
+        {"value": 37, "unit": "accounts", "what": "had their email address changed"},
+    ],
+    "eta": {"value": 4, "high": 6, "unit": "hours"},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "impact"),
+    [
+        # The only figure is wrong: no correct impact figure, as if it were missing.
+        ("About 11,500 customers had details viewed after a phishing attack.", 0),
+        # A right figure beside the wrong one keeps part of the credit.
+        ("About 11,500 customers had details viewed and 37 accounts were taken over.", 50),
+        ("About 1,150 customers had details viewed after a phishing attack.", 100),
+    ],
+)
+def test_a_contradicted_figure_is_not_a_correct_impact_figure(text: str, impact: int) -> None:
+    facts = check_facts(Brief.model_validate(SECURITY))
+    plain = score_answer(text, expects=["impact"])
+    assert plain.dimensions["impact"] == 100
+    checked = apply_brief_checks(text, plain, facts)
+    assert checked.dimensions["impact"] == impact
+    if impact < 100:
+        assert checked.score <= plain.score - 25
+        lost = [d for d in checked.deductions if d.dimension == "impact"]
+        assert [d.code for d in lost] == ["contradiction"] and lost[0].points == 100 - impact
+
+
+def test_a_contradicted_estimate_is_not_a_correct_timeline() -> None:
+    facts = check_facts(Brief.model_validate(SECURITY))
+    text = "We will have it fixed in an hour."
+    plain = score_answer(text, expects=["timeline"])
+    checked = apply_brief_checks(text, plain, facts)
+    assert (plain.dimensions["timeline"], checked.dimensions["timeline"]) == (100, 0)
+    # Not expected here: the wrong estimate costs ownership only.
+    plain = score_answer(text, expects=["impact"])
+    checked = apply_brief_checks(text, plain, facts)
+    assert "timeline" not in checked.dimensions
+    assert checked.dimensions["ownership"] == plain.dimensions["ownership"] - 20
 
 
 def test_apply_caps_points_per_flag() -> None:

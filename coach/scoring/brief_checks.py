@@ -291,12 +291,25 @@ def _named_window(phrase: str, horizon: float) -> tuple[float, float]:
     return horizon * 0.5, horizon * 1.5
 
 
+@dataclass
+class _Contradictions:
+    """The contradiction flags of an answer, what each contradicts, and how many of
+    the answer's figures do not contradict the brief."""
+
+    flags: list[Flag]
+    #: For each flag: "figure" or "time".
+    kinds: list[str]
+    #: Counts, sums and percentages that agree with the brief or cannot be compared
+    #: with it (impact figures that may be right).
+    other_figures: int = 0
+
+
 def _contradictions(
     text: str, low_text: str, result: AnswerResult, facts: BriefFacts
-) -> list[Flag]:
+) -> _Contradictions:
     spec = _spec()["contradiction"]
     tol = float(spec["tolerance"])
-    out: list[Flag] = []
+    out = _Contradictions([], [])
     # A figure read inside a longer one ("thousand pounds" in "40 thousand pounds") is
     # the same mention, not a second figure.
     quantities = [
@@ -316,9 +329,11 @@ def _contradictions(
     seen: set[tuple[str, float, float | None, str]] = set()
     for q in quantities:
         s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
+        is_time = q.kind in ("duration", "deadline")
         if _patterns()["correction"].search(low_text, s_start, s_end):
+            out.other_figures += not is_time
             continue
-        if q.kind in ("duration", "deadline"):
+        if is_time:
             if eta is None or eta_given or not _time_verdict(low_text, q, eta):
                 continue
             brief, kind = eta.text, "time"
@@ -326,6 +341,7 @@ def _contradictions(
             part = _is_part(low_text, q, quantities)
             figure = _figure_conflict(q, facts.figures, tol, part)
             if figure is None:
+                out.other_figures += 1
                 continue
             brief, kind = figure.text, "figure"
         key = (q.kind, q.value, q.high, brief)
@@ -333,7 +349,7 @@ def _contradictions(
             continue
         seen.add(key)
         fields = {"evidence": _short(q.text), "brief": brief}
-        out.append(
+        out.flags.append(
             Flag(
                 code="contradiction",
                 message=_fill(spec[f"{kind}_message"], fields),
@@ -343,6 +359,7 @@ def _contradictions(
                 evidence=text[q.start : q.end],
             )
         )
+        out.kinds.append(kind)
     return out
 
 
@@ -526,18 +543,33 @@ def _overclaim_flag(text: str, start: int, end: int, facts: BriefFacts) -> Flag:
 
 def brief_flags(text: str, result: AnswerResult, facts: BriefFacts) -> list[Flag]:
     """The ``contradiction`` and ``overclaimed_cause`` flags of one scored answer."""
+    contradictions, overclaims = _check(text, result, facts)
+    return contradictions.flags + overclaims
+
+
+def _check(
+    text: str, result: AnswerResult, facts: BriefFacts
+) -> tuple[_Contradictions, list[Flag]]:
     if not text.strip():
-        return []
+        return _Contradictions([], []), []
     low_text = lower_aligned(text)
-    flags = _contradictions(text, low_text, result, facts)
-    flags += _overclaimed(text, low_text, result, facts)
-    return flags
+    return (
+        _contradictions(text, low_text, result, facts),
+        _overclaimed(text, low_text, result, facts),
+    )
 
 
 def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> AnswerResult:
     """``result`` with the brief's flags added, their points deducted (weights.yaml)
-    and the score recomputed. Unchanged when nothing contradicts the brief."""
-    flags = brief_flags(text, result, facts)
+    and the score recomputed. Unchanged when nothing contradicts the brief.
+
+    A contradicted figure or estimate also costs the dimension it stood for
+    (``dimension_points`` in data/brief_checks.yaml): the scorer credited it as the
+    answer's impact or timeline, but it is the wrong one. When nothing else in the
+    answer can be right (no other figure; for a time, never), the dimension loses the
+    whole credit, as if the element were missing."""
+    contradictions, overclaims = _check(text, result, facts)
+    flags = contradictions.flags + overclaims
     if not flags or result.words == 0:
         return result
     rules = weights()["flag_deductions"]
@@ -556,6 +588,25 @@ def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> An
         label = code.replace("_", " ")
         reason = f"{label} ×{len(group)}" if len(group) > 1 else label
         deductions.append(Deduction(dimension=dim, points=points, reason=reason, code=code))
+    spec = _spec()["contradiction"]["dimension_points"]
+    for kind in ("figure", "time"):
+        wrong = contradictions.kinds.count(kind)
+        rule = spec[kind]
+        dim = str(rule["dimension"])
+        if not wrong or dim not in dimensions:
+            continue
+        others = contradictions.other_figures if kind == "figure" else 0
+        points = (
+            int(rule["cap"]) if not others else min(int(rule["points"]) * wrong, int(rule["cap"]))
+        )
+        points = min(points, dimensions[dim])
+        if points <= 0:
+            continue
+        dimensions[dim] -= points
+        reason = _fill(rule["reason"] if others else rule["reason_none_right"], {})
+        deductions.append(
+            Deduction(dimension=dim, points=points, reason=reason, code="contradiction")
+        )
     merged = sorted([*result.flags, *flags], key=lambda f: (f.start, f.end, f.code))
     # The overall of one answer is the weighted mean of its dimensions, which is what
     # session_scores gives for a single answer.
