@@ -106,6 +106,9 @@ def test_empty_form_is_an_empty_brief() -> None:
 def test_lists_are_one_item_a_line() -> None:
     brief = brief_from_form({"mitigation": "- 09:05 declared\n\n• 09:30 moved traffic\n"})
     assert brief.mitigation == ["09:05 declared", "09:30 moved traffic"]
+    # A bullet alone is an empty line: it said "String should have at least 1 character".
+    only_bullets = {"mitigation": "*", "resources": "-\n- two engineers\n•", "impact": "- "}
+    assert brief_from_form(only_bullets) == Brief(resources=["two engineers"])
 
 
 def test_every_problem_comes_back_by_field() -> None:

@@ -56,7 +56,9 @@ class FormError(ValueError):
 
 
 def _lines(text: str) -> list[str]:
-    return [" ".join(line.lstrip("-•* ").split()) for line in text.splitlines() if line.strip()]
+    # A line that is only a bullet ("-", "*") is an empty line, not an empty item.
+    lines = (" ".join(line.lstrip("-•* ").split()) for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def brief_from_form(fields: dict[str, str]) -> Brief:
@@ -67,16 +69,19 @@ def brief_from_form(fields: dict[str, str]) -> Brief:
         raw = fields.get(key, "")
         if not raw.strip():
             continue
+        lines = _lines(raw)
         if key in LIST_FIELDS:
-            data[key] = _lines(raw)
+            if lines:
+                data[key] = lines
         elif key == "impact":
             figures = []
-            for number, line in enumerate(_lines(raw), 1):
+            for number, line in enumerate(lines, 1):
                 try:
                     figures.append(parse_figure(line))
                 except ValueError as error:
                     problems.setdefault(key, f"line {number}: {error}")
-            data[key] = figures
+            if figures:
+                data[key] = figures
         elif key == "eta":
             try:
                 data[key] = parse_eta(raw)
