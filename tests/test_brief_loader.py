@@ -361,3 +361,73 @@ def test_no_form_field_gets_a_message_in_pydantics_words(fields: dict[str, str])
         for message in error.problems.values():
             assert not RAW_PYDANTIC.search(message), message
             assert "\n" not in message
+
+
+# -- loader messages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "system: !!python/name:os.system\n",
+        "system: !!python/name:os.system ''\n",
+        "impact: !!python/object/apply:os.system {value: 3}\n",
+        "eta: !!python/object/new:x 4\n",
+    ],
+)
+def test_a_refused_tag_is_one_problem_not_two(text: str) -> None:
+    # The tagged value is read as if it had no tag; that it is then empty or of the
+    # wrong type only repeated the tag's problem ("system: is empty" after S010).
+    found = problems(text)
+    assert len(found) == 1, found
+    assert " S010 the YAML tag '!!python/" in found[0]
+
+
+def test_a_problem_inside_a_tagged_value_is_still_its_own() -> None:
+    found = problems("impact:\n  - !!python/object:x {value: 3, unit: usrs}\n")
+    assert [f.split(" ")[1] for f in found] == ["S010", "S105"]
+    assert found[1].startswith("b.yaml:2:40: S105 impact[0].unit: unknown unit 'usrs'")
+
+
+def test_numbers_with_an_exponent_say_what_yaml_did() -> None:
+    # YAML 1.1 reads 1e3 as text (a float needs a '.' and a signed exponent); 1e400 was
+    # reported as "found the text '1e400'", which says nothing of the real trouble.
+    assert problems(
+        "impact:\n"
+        "  - {value: 1e3, unit: users}\n"
+        "  - {value: 1e400, unit: users}\n"
+        "  - {value: 25e-4, high: '1e20', unit: percent}\n"
+        "eta: {value: 1.0e+400, unit: hours}\n"
+    ) == [
+        "b.yaml:2:13: S103 impact[0].value: expected a number, found the text '1e3' (YAML reads "
+        "a number with an exponent as text); write it as 1000",
+        "b.yaml:3:13: S105 impact[1].value: '1e400' is too large to be a usable number; write a "
+        "plain number such as 2300",
+        "b.yaml:4:13: S103 impact[2].value: expected a number, found the text '25e-4' (YAML "
+        "reads a number with an exponent as text); write it as 0.0025",
+        "b.yaml:4:26: S103 impact[2].high: expected a number, found the text '1e20' (YAML reads "
+        "a number with an exponent as text); write it as 1.000000e+20",
+        "b.yaml:5:14: S105 eta.value: an infinite (or too large) number is not a usable number; "
+        "write a plain number such as 2300 or 4.5",
+    ]
+    # What the message says to write loads.
+    assert (
+        load_brief_text("impact: [{value: 1.000000e+20, unit: users}]\n").figures[0].value == 1e20
+    )
+
+
+def test_a_scenario_number_with_an_exponent_gets_the_same_message() -> None:
+    # The scenario loader's machinery reads briefs; its whole numbers say the same.
+    from coach.scenario.loader import parse_text
+
+    scenario = (Path(__file__).parent / "fixtures" / "scenarios" / "minimal.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "  patience: 3\n" in scenario
+    found = [
+        d.format()
+        for d in parse_text(scenario.replace("  patience: 3\n", "  patience: 3e0\n")).diagnostics
+    ]
+    assert len(found) == 1
+    assert "expected a whole number, found the text '3e0' (YAML reads a number with an " in found[0]
+    assert found[0].endswith("write it as 3")

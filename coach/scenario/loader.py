@@ -29,6 +29,7 @@ format with a :class:`YamlFormat` and call :func:`read_yaml` or
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import stat
@@ -849,7 +850,10 @@ def _parse_text(text: str, file: str, fmt: YamlFormat) -> Parsed:
         diagnostics.append(Diagnostic.make(file, 1, 1, "S008", message))
         return Parsed(file, None, source, diagnostics)
     value, problems = _validate(data, source, file, fmt.model)
-    diagnostics.extend(problems)
+    # A value under a tag we refuse was read as if it had none; what the model then
+    # says about that same value (empty, the wrong type) only repeats the tag's problem.
+    tagged = {(d.line, d.col) for d in diagnostics if d.code == "S010"}
+    diagnostics.extend(p for p in problems if (p.line, p.col) not in tagged)
     if any(d.is_error for d in diagnostics):
         value = None
     return Parsed(file, value, source, diagnostics)
@@ -895,6 +899,12 @@ def _top_keys(model: type[BaseModel]) -> frozenset[str]:
 
 
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
+#: "1e3", "2.5E-3": YAML 1.1 reads a number with an exponent as text unless it has
+#: both a '.' and a sign in the exponent ("1.0e+3").
+_EXPONENT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+#: Below this, a number is suggested written out in full ("1e3" -> 1000); above it, in
+#: the exponent form YAML reads as a number ("1.000000e+20").
+_WRITE_OUT_BELOW = 1e15
 _DECIMAL = re.compile(r"^[-+]?[0-9]{1,3}(?:,?[0-9]{3})*(?:\.[0-9]+)?$")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
@@ -1100,6 +1110,12 @@ def _wrong_type(
         return make(
             "S103", f"expected a whole number, found the text {_q(str(value))}; remove the quotes"
         )
+    if (
+        kind in ("float_type", "int_type")
+        and isinstance(value, str)
+        and _EXPONENT.match(value.strip())
+    ):
+        return _exponent(value.strip(), expected, make)
     if kind == "float_type" and isinstance(value, str) and _DECIMAL.match(value.strip()):
         plain = value.strip().replace(",", "")
         return make(
@@ -1113,6 +1129,28 @@ def _wrong_type(
     elif kind == "string_type" and isinstance(value, dict) and len(value) == 1:
         hint = "; text that holds ': ' must be quoted"
     return make("S103", f"expected {expected}, found {_describe(value)}{hint}")
+
+
+def _exponent(text: str, expected: str, make: _Make) -> Diagnostic:
+    """ "1e3" where a number belongs: YAML read it as text. Too large for a float
+    ("1e400") is its own problem; otherwise say how to write it."""
+    number = float(text)
+    if not math.isfinite(number):
+        return make(
+            "S105",
+            f"{_q(text)} is too large to be a usable number; write a plain number such as 2300",
+        )
+    if number.is_integer() and abs(number) < _WRITE_OUT_BELOW:
+        written = str(int(number))
+    elif 1e-4 <= abs(number) < _WRITE_OUT_BELOW:
+        written = repr(number)
+    else:
+        written = f"{number:e}"  # "1.000000e+300": with its '.' and sign, YAML reads a number
+    return make(
+        "S103",
+        f"expected {expected}, found the text {_q(text)} (YAML reads a number with an "
+        f"exponent as text); write it as {written}",
+    )
 
 
 def _yaml_boolean(path: Path_, source: SourceMap, make: _Make) -> Diagnostic:
