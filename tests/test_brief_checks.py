@@ -298,3 +298,54 @@ def test_a_confirmation_the_follow_up_takes_as_an_update_is_not_an_overclaim() -
 
 def codes_of(text: str, facts: Any) -> set[str]:
     return {f.code for f in brief_flags(text, score_answer(text), facts)}
+
+
+PAYMENTS = {
+    "impact": [{"value": 2300, "unit": "users", "what": "could not pay"}],
+    "eta": {"value": 4, "high": 6, "unit": "hours"},
+    "cause": "an expired certificate on the load balancer",
+    "cause_status": "suspected",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        (
+            "Let me give you some context first. About 23,000 users could not pay this "
+            "morning. We moved traffic to the backup gateway.",
+            "'About 2,300 users could not pay this morning.'",
+        ),
+        (
+            "Let me give you some context first. We will have it fixed by tonight.",
+            "'We will have it fixed in 4–6 hours.'",
+        ),
+        (
+            "Let me give you some context first. About 2,300 users could not pay.",
+            "'About 2,300 users could not pay.'",
+        ),
+    ],
+)
+def test_coaching_never_quotes_a_contradiction_as_its_example(text: str, example: str) -> None:
+    facts = check_facts(Brief.model_validate(PAYMENTS))
+    checked = apply_brief_checks(text, score_answer(text, expects=["impact", "timeline"]), facts)
+    (lede,) = [f for f in checked.flags if f.code == "buried_lede"]
+    assert example in lede.suggestion
+    assert "23,000" not in lede.suggestion and "tonight" not in lede.suggestion
+    # The contradiction itself is still pointed at in the answer.
+    assert lede.start == 0
+
+
+def test_coaching_drops_the_quote_of_an_overclaimed_cause() -> None:
+    facts = check_facts(Brief.model_validate(PAYMENTS))
+    text = (
+        "Let me give you some context first. "
+        "It was definitely caused by the expired certificate on the load balancer."
+    )
+    plain = score_answer(text, expects=["root_cause"])
+    (before,) = [f for f in plain.flags if f.code == "buried_lede"]
+    assert "definitely" in before.suggestion
+    checked = apply_brief_checks(text, plain, facts)
+    (lede,) = [f for f in checked.flags if f.code == "buried_lede"]
+    assert "definitely" not in lede.suggestion
+    assert lede.suggestion.startswith("Open with the bottom line")

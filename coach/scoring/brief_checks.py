@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from coach.scoring import lexicon
@@ -291,6 +291,30 @@ def _named_window(phrase: str, horizon: float) -> tuple[float, float]:
     return horizon * 0.5, horizon * 1.5
 
 
+_PREPOSITION = re.compile(r"(?:by|in|within|before|until|till|at|for)\s", re.IGNORECASE)
+_UNIT_WORDS = re.compile(r"\s+[^\d\s][^\d]*$")
+
+
+def _figure_in_place(q: Quantity, figure: BriefFigure) -> str:
+    """The brief's figure, worded to stand where the answer said ``q``: the number
+    alone for a count ("2,300" in "about 23,000 users"), the amount otherwise."""
+    if q.kind == "count":
+        return _UNIT_WORDS.sub("", figure.text) or figure.text
+    return figure.text
+
+
+def _eta_in_place(low_text: str, q: Quantity, eta: BriefEta) -> str:
+    """The brief's estimate, worded to stand where the answer said time ``q``: "in
+    4–6 hours" for "by tonight", "4–6 hours" for "a few days" after "take"."""
+    has_preposition = _PREPOSITION.match(low_text, q.start) is not None
+    if eta.hours is not None:
+        return f"in {eta.text}" if has_preposition else eta.text
+    before = low_text[max(0, q.start - 7) : q.start]
+    if not has_preposition and re.search(r"\b(?:by|at|until|before)\s+$", before):
+        return _PREPOSITION.sub("", eta.text, count=1)
+    return eta.text
+
+
 @dataclass
 class _Contradictions:
     """The contradiction flags of an answer, what each contradicts, and how many of
@@ -299,6 +323,9 @@ class _Contradictions:
     flags: list[Flag]
     #: For each flag: "figure" or "time".
     kinds: list[str]
+    #: For each flag: what the brief says in its place ("2,300" for "23,000" users,
+    #: "in 4–6 hours" for "by tonight"), for rewording an example that quotes it.
+    values: list[str] = field(default_factory=list)
     #: Counts, sums and percentages that agree with the brief or cannot be compared
     #: with it (impact figures that may be right).
     other_figures: int = 0
@@ -337,6 +364,7 @@ def _contradictions(
             if eta is None or eta_given or not _time_verdict(low_text, q, eta):
                 continue
             brief, kind = eta.text, "time"
+            value = _eta_in_place(low_text, q, eta)
         else:
             part = _is_part(low_text, q, quantities)
             figure = _figure_conflict(q, facts.figures, tol, part)
@@ -344,6 +372,7 @@ def _contradictions(
                 out.other_figures += 1
                 continue
             brief, kind = figure.text, "figure"
+            value = _figure_in_place(q, figure)
         key = (q.kind, q.value, q.high, brief)
         if key in seen:
             continue
@@ -360,6 +389,7 @@ def _contradictions(
             )
         )
         out.kinds.append(kind)
+        out.values.append(value)
     return out
 
 
@@ -559,6 +589,52 @@ def _check(
     )
 
 
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _requote(
+    text: str,
+    scorer_flags: Sequence[Flag],
+    contradictions: _Contradictions,
+    overclaims: Sequence[Flag],
+) -> list[Flag]:
+    """The scorer's flags, with no suggestion quoting what a brief check flagged as
+    its example. A quoted contradiction ("Open with the bottom line, for example:
+    'About 23,000 users could not pay'") gets the brief's figure or estimate in its
+    place ("About 2,300 users could not pay"); a suggestion quoting an overclaimed
+    cause gets its wording without the quote (``unquoted`` in
+    data/brief_checks.yaml), or is left as it is when it has none."""
+    unquoted: dict[str, str] = _spec()["unquoted"]
+    # For each contradiction: its sentence's words up to and including the figure
+    # (as a suggestion quotes them, spaces squeezed), and that with the brief's figure.
+    swaps: list[tuple[str, str]] = []
+    for flag, value in zip(contradictions.flags, contradictions.values, strict=True):
+        lo, _ = _bounds(text, flag.start, _SENTENCE_END)
+        before = text[max(lo, flag.start - 30) : flag.start]
+        if flag.start - 30 > lo:
+            before = before.split(" ", 1)[-1] if " " in before else ""
+        quoted = _squeeze(before + flag.evidence)
+        if quoted:
+            swaps.append((quoted, quoted[: len(quoted) - len(_squeeze(flag.evidence))] + value))
+    claims = [_squeeze(f.evidence)[:40] for f in overclaims]
+    out: list[Flag] = []
+    for flag in scorer_flags:
+        suggestion = flag.suggestion
+        for wrong, right in swaps:
+            # Only an example quoted from the answer, not the flag's own evidence.
+            if wrong in suggestion and wrong not in _squeeze(flag.evidence):
+                suggestion = suggestion.replace(wrong, right)
+        if flag.code in unquoted and any(claim and claim in suggestion for claim in claims):
+            suggestion = _fill(unquoted[flag.code], {})
+        out.append(
+            flag
+            if suggestion == flag.suggestion
+            else flag.model_copy(update={"suggestion": suggestion})
+        )
+    return out
+
+
 def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> AnswerResult:
     """``result`` with the brief's flags added, their points deducted (weights.yaml)
     and the score recomputed. Unchanged when nothing contradicts the brief.
@@ -607,7 +683,8 @@ def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> An
         deductions.append(
             Deduction(dimension=dim, points=points, reason=reason, code="contradiction")
         )
-    merged = sorted([*result.flags, *flags], key=lambda f: (f.start, f.end, f.code))
+    own = _requote(text, result.flags, contradictions, overclaims)
+    merged = sorted([*own, *flags], key=lambda f: (f.start, f.end, f.code))
     # The overall of one answer is the weighted mean of its dimensions, which is what
     # session_scores gives for a single answer.
     _, score = session_scores([result.model_copy(update={"dimensions": dimensions})])
