@@ -349,3 +349,38 @@ def test_coaching_drops_the_quote_of_an_overclaimed_cause() -> None:
     (lede,) = [f for f in checked.flags if f.code == "buried_lede"]
     assert "definitely" not in lede.suggestion
     assert lede.suggestion.startswith("Open with the bottom line")
+
+
+def test_a_missing_or_vague_figure_is_asked_for_with_the_briefs() -> None:
+    facts = check_facts(Brief.model_validate(SECURITY))
+    text = "A number of customers had their details viewed, and lots of accounts were touched."
+    checked = apply_brief_checks(text, score_answer(text, expects=["impact"]), facts)
+    vague = {f.evidence: f.suggestion for f in checked.flags if f.code == "vague_quantity"}
+    assert "'1,150 customers'" in vague["A number of customers"]
+    assert "'37 accounts'" in vague["lots of accounts"]
+    (missing,) = [d for d in checked.deductions if d.code == "missing:impact"]
+    assert "your brief has 1,150 customers and 37 accounts" in missing.reason
+    # The figures named are not a flag: the score is the scorer's.
+    assert checked.score == score_answer(text, expects=["impact"]).score
+
+
+def test_a_missing_or_vague_estimate_is_asked_for_with_the_briefs() -> None:
+    facts = check_facts(Brief.model_validate(SECURITY))
+    text = "We will have it fixed soon."
+    checked = apply_brief_checks(text, score_answer(text, expects=["timeline"]), facts)
+    (vague,) = [f for f in checked.flags if f.code == "vague_time"]
+    assert "'in 4–6 hours'" in vague.suggestion
+    (missing,) = [d for d in checked.deductions if d.code == "missing:timeline"]
+    assert "your brief's estimate is 4–6 hours" in missing.reason
+    # An answer that gives an estimate keeps the scorer's wording for another vague time.
+    text = "We will have it fixed in 5 hours, and the report will follow soon."
+    plain = score_answer(text, expects=["timeline"])
+    checked = apply_brief_checks(text, plain, facts)
+    assert [f.suggestion for f in checked.flags] == [f.suggestion for f in plain.flags]
+
+
+def test_without_brief_figures_the_scorers_wording_stays() -> None:
+    facts = check_facts(Brief.model_validate({"cause_status": "unknown"}))
+    text = "A number of customers had their details viewed. We will fix it soon."
+    result = score_answer(text, expects=["impact", "timeline"])
+    assert apply_brief_checks(text, result, facts) is result

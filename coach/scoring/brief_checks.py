@@ -635,22 +635,87 @@ def _requote(
     return out
 
 
+def _brief_figure_for(
+    text: str, flag: Flag, facts: BriefFacts, missing: bool
+) -> BriefFigure | None:
+    """The brief figure a vague quantity should have been: the one counting the same
+    noun; when the answer has no impact figure at all, the brief's first one."""
+    words = {_term(w) for w in _WORD.findall(text[flag.start : flag.end + 30].lower())}
+    counts = [f for f in facts.figures if f.kind == "count"]
+    # The unit itself first ("accounts" for "lots of accounts"), then any of its nouns.
+    for figure in [*(f for f in counts if _term(f.unit) in words), *counts]:
+        if words & figure.nouns:
+            return figure
+    return facts.figures[0] if missing and facts.figures else None
+
+
+def _name_the_brief(
+    text: str, result: AnswerResult, flags: list[Flag], facts: BriefFacts
+) -> tuple[list[Flag], list[Deduction]]:
+    """Findings that ask for a figure or an estimate the brief has, naming it: a
+    missing impact ("no impact in the answer: your brief has 2,300 users; say it"), a
+    vague quantity ("Replace 'a number of customers' with the figure from your brief:
+    '1,150 customers'"), and the same for a missing or vague timeline with the brief's
+    estimate (``name_the_brief`` in data/brief_checks.yaml)."""
+    words = _spec()["name_the_brief"]
+    missing = set(result.missing)
+    eta = facts.eta
+    figures = facts.figures
+    out: list[Flag] = []
+    for flag in flags:
+        suggestion = flag.suggestion
+        if flag.code == "vague_quantity" and figures:
+            figure = _brief_figure_for(text, flag, facts, "impact" in missing)
+            if figure is not None:
+                fields = {"evidence": flag.evidence, "brief": figure.text}
+                suggestion = _fill(words["vague_quantity"], fields)
+        elif flag.code == "vague_time" and eta is not None and "timeline" in missing:
+            when = f"in {eta.text}" if eta.hours is not None else eta.text
+            suggestion = _fill(words["vague_time"], {"evidence": flag.evidence, "brief": when})
+        out.append(
+            flag
+            if suggestion == flag.suggestion
+            else flag.model_copy(update={"suggestion": suggestion})
+        )
+    deductions: list[Deduction] = []
+    for d in result.deductions:
+        brief = ""
+        if d.code == "missing:impact" and figures:
+            brief = " and ".join(f.text for f in figures[:2])
+            key = "missing_impact"
+        elif d.code == "missing:timeline" and eta is not None:
+            brief, key = eta.text, "missing_timeline"
+        if brief:
+            d = d.model_copy(update={"reason": _fill(words[key], {"brief": brief})})
+        deductions.append(d)
+    if all(a is b for a, b in zip(out, flags, strict=True)):
+        out = flags
+    return out, deductions
+
+
 def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> AnswerResult:
     """``result`` with the brief's flags added, their points deducted (weights.yaml)
-    and the score recomputed. Unchanged when nothing contradicts the brief.
+    and the score recomputed; where the answer leaves out or is vague about a figure
+    or estimate the brief has, its finding names the brief's (``_name_the_brief``).
+    Unchanged when nothing contradicts the brief and nothing needs naming.
 
     A contradicted figure or estimate also costs the dimension it stood for
     (``dimension_points`` in data/brief_checks.yaml): the scorer credited it as the
     answer's impact or timeline, but it is the wrong one. When nothing else in the
     answer can be right (no other figure; for a time, never), the dimension loses the
     whole credit, as if the element were missing."""
+    if result.words == 0:
+        return result
     contradictions, overclaims = _check(text, result, facts)
     flags = contradictions.flags + overclaims
-    if not flags or result.words == 0:
-        return result
+    own = _requote(text, result.flags, contradictions, overclaims) if flags else result.flags
+    own, deductions = _name_the_brief(text, result, own, facts)
+    if not flags:
+        if own is result.flags and deductions == result.deductions:
+            return result
+        return result.model_copy(update={"flags": own, "deductions": deductions})
     rules = weights()["flag_deductions"]
     dimensions = dict(result.dimensions)
-    deductions = list(result.deductions)
     by_code: dict[str, list[Flag]] = {}
     for flag in flags:
         by_code.setdefault(flag.code, []).append(flag)
@@ -683,7 +748,6 @@ def apply_brief_checks(text: str, result: AnswerResult, facts: BriefFacts) -> An
         deductions.append(
             Deduction(dimension=dim, points=points, reason=reason, code="contradiction")
         )
-    own = _requote(text, result.flags, contradictions, overclaims)
     merged = sorted([*own, *flags], key=lambda f: (f.start, f.end, f.code))
     # The overall of one answer is the weighted mean of its dimensions, which is what
     # session_scores gives for a single answer.
