@@ -120,6 +120,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "refers": _regex(spec["overclaimed_cause"]["neighbour_refers"]),
         "future": _regex(spec["overclaimed_cause"]["future"]),
         "claim": _regex(spec["overclaimed_cause"]["cause_claims"]),
+        "past": _regex(spec["contradiction"]["past_cues"]),
+        "splits": re.compile(
+            r"\s(?:(?:"
+            + lexicon.trie_regex(spec["contradiction"]["clause_openers"])
+            + r")|and\s+(?:"
+            + lexicon.trie_regex(spec["contradiction"]["and_subjects"])
+            + r"))(?![\w'’])"
+        ),
         "link": _regex(spec["overclaimed_cause"]["cause_links"]),
         "confirmed": _regex(spec["overclaimed_cause"]["confirmed"]),
         "blocker": _regex(spec["overclaimed_cause"]["confirm_blockers"]),
@@ -315,6 +323,88 @@ def _eta_in_place(low_text: str, q: Quantity, eta: BriefEta) -> str:
     return eta.text
 
 
+def _correction_bounds(low_text: str, pos: int) -> tuple[int, int]:
+    """The clause of the sentence (up to a semicolon) around ``pos`` that a correction
+    must be in to clear a figure: split at "but", "while" ... and at "and" before a
+    new subject ("23,000 users can't pay and the fix is now due at 18:00": "is now"
+    corrects the time, not the count). Commas do not split: "3,100 users, up from
+    2,300"."""
+    lo, hi = _bounds(low_text, pos, _SEGMENT_END)
+    for match in _patterns()["splits"].finditer(low_text, lo, hi):
+        if match.start() < pos:
+            lo = match.start()
+        else:
+            hi = match.start()
+            break
+    return lo, hi
+
+
+def _vague_times(text: str, low_text: str, result: AnswerResult) -> list[Quantity]:
+    """Vague times the scorer flagged that still say when ("it'll take a few days"):
+    each as a named time (``named_windows``, ``clock_after``), unless its clause is in
+    the past ("it has been down for a few days")."""
+    windows: dict[str, list[float]] = _spec()["contradiction"]["named_windows"]
+    out: list[Quantity] = []
+    for flag in result.flags:
+        if flag.code != "vague_time":
+            continue
+        key = lexicon.norm(flag.evidence)
+        if key not in windows:
+            continue
+        c_start, _ = _bounds(low_text, flag.start, _CLAUSE_END)
+        if _patterns()["past"].search(low_text, c_start, flag.start):
+            continue
+        low, high = windows[key]
+        out.append(
+            Quantity(
+                kind="deadline",
+                value=(float(low) + float(high)) / 2,
+                unit="h",
+                start=flag.start,
+                end=flag.end,
+                text=text[flag.start : flag.end],
+            )
+        )
+    return out
+
+
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)")
+
+
+def _loose_percents(
+    text: str, low_text: str, quantities: Sequence[Quantity], facts: BriefFacts
+) -> list[Quantity]:
+    """Percentages the scorer did not read as impact ("valued 1.8% below the market")
+    that name what a brief percentage is of in the words right after them: compared
+    with it like the scorer's ("18% below the market price" in the brief)."""
+    bases = [f.base for f in facts.figures if f.kind == "percent" and f.base]
+    if not bases:
+        return []
+    stop = set(_spec()["contradiction"]["base_stopwords"])
+    out: list[Quantity] = []
+    for match in _PERCENT.finditer(low_text):
+        if any(q.start <= match.start() < q.end for q in quantities):
+            continue
+        _, c_end = _bounds(low_text, match.end(), _CLAUSE_END)
+        after = [w for w in _WORD.findall(low_text, match.end(), c_end)[:4] if w not in stop]
+        noun = next(
+            (t for w in after for t in (w, _term(w)) if any(t in base for base in bases)), None
+        )
+        if noun is None:
+            continue
+        out.append(
+            Quantity(
+                kind="percent",
+                value=float(match.group(1)),
+                unit=noun,
+                start=match.start(),
+                end=match.end(),
+                text=text[match.start() : match.end()],
+            )
+        )
+    return out
+
+
 @dataclass
 class _Contradictions:
     """The contradiction flags of an answer, what each contradicts, and how many of
@@ -347,6 +437,9 @@ def _contradictions(
             for o in result.quantities
         )
     ]
+    quantities += _vague_times(text, low_text, result)
+    quantities += _loose_percents(text, low_text, quantities, facts)
+    quantities.sort(key=lambda q: q.start)
     times = [q for q in quantities if q.kind in ("duration", "deadline")]
     # An answer that gives the brief's estimate somewhere ("the full fix in 4 to 6
     # hours") means its other times are other steps ("a workaround in 30 minutes").
@@ -354,10 +447,13 @@ def _contradictions(
     eta_given = eta is not None and any(_time_verdict(low_text, q, eta) is False for q in times)
     #: Figures already flagged: the same number said twice is one contradiction.
     seen: set[tuple[str, float, float | None, str]] = set()
+    other_roles = set(spec["other_money"])
     for q in quantities:
-        s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
+        s_start, s_end = _correction_bounds(low_text, q.start)
         is_time = q.kind in ("duration", "deadline")
-        if _patterns()["correction"].search(low_text, s_start, s_end):
+        if _patterns()["correction"].search(low_text, s_start, s_end) or (
+            q.kind == "money" and other_roles & set(q.referent.split("|"))
+        ):
             out.other_figures += not is_time
             continue
         if is_time:
