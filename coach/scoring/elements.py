@@ -180,6 +180,32 @@ def _dayref_hours() -> dict[str, float]:
     return lexicon.table("dayref_hours")
 
 
+@functools.cache
+def _duration_word_hours() -> dict[str, float]:
+    return lexicon.table("duration_word_hours")
+
+
+_FRAGMENT_TAIL = re.compile(r"\s*(?:[,;:—–-]\s*(?:if|assuming|provided|unless|as long as)\b.*)?$")
+
+
+def _fragment_estimate(doc: Doc, t: TimeRef) -> bool:
+    """Whether duration ``t`` stands alone in its sentence, with at most words that
+    keep it an estimate (``fragment_estimate_words``) and a condition after it:
+    "Probably 2 days.", "About five hours, if the restore holds." """
+    lo, hi = doc.sentence_span(t.start)
+    if hi - lo > 120:
+        return False
+    allowed = _words("fragment_estimate_words")
+    before = doc.low[lo : t.start].replace("~", " ")
+    if any(w not in allowed for w in re.findall(r"[a-z'’]+", before)):
+        return False
+    if re.search(r"[0-9]", before):
+        return False
+    tail = doc.low[t.end : hi].rstrip(" .!?\n")
+    words = re.findall(r"[a-z'’]+", tail)
+    return all(w in allowed for w in words) or _FRAGMENT_TAIL.match(tail) is not None
+
+
 def analyse(doc: Doc) -> Analysis:
     entities = extract(doc.low, [(h.start, h.end) for h in doc.hits_of("number_word")])
     times = _time_refs(doc, entities)
@@ -467,9 +493,9 @@ def _time_refs(doc: Doc, entities: list[Entity]) -> list[TimeRef]:
         ):
             value = hours["weekday"]
         refs.append(TimeRef(hit.start, hit.end, "dayref", value, key))
+    word_hours = _duration_word_hours()
     for hit in doc.hits_of("duration_word"):
-        value = {"an hour": 1.0, "the hour": 1.0, "half an hour": 0.5, "a day": 24.0}.get(hit.key)
-        refs.append(TimeRef(hit.start, hit.end, "duration", value, hit.key))
+        refs.append(TimeRef(hit.start, hit.end, "duration", word_hours.get(hit.key), hit.key))
     refs.sort(key=lambda t: (t.start, -t.end))
     # Nested refs ("tomorrow morning" and "tomorrow"): keep the outer one.
     out: list[TimeRef] = []
@@ -610,6 +636,15 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         last_estimate = doc.last_before("estimate", seg_lo, t.start)
         if last_estimate is not None and last_estimate.start > _last_past(doc, seg_lo, t.start):
             tense = "future"
+    if (
+        tense == "past"
+        and t.kind == "dayref"
+        and prep in forward_preps
+        and t.text_key in _words("ahead_dayrefs")
+    ):
+        # "Fixed by tomorrow.": a past form before a time that can only lie ahead is a
+        # participle of what will be done by then.
+        tense = "future"
     if tense == "past":
         return none
     if _CONDITIONAL_TAIL.match(doc.low, t.end):
@@ -623,7 +658,7 @@ def _classify_time(doc: Doc, t: TimeRef) -> dict[str, int]:
         estimate = doc.any_in("estimate", seg_lo, t.start) or doc.any_in(
             "estimate", t.end, min(seg_hi, t.end + 16)
         )
-        general = estimate or header
+        general = estimate or header or (tense is None and _fragment_estimate(doc, t))
         comm = general or tense == "future"
     else:
         general = (
