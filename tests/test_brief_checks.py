@@ -384,3 +384,20 @@ def test_without_brief_figures_the_scorers_wording_stays() -> None:
     text = "A number of customers had their details viewed. We will fix it soon."
     result = score_answer(text, expects=["impact", "timeline"])
     assert apply_brief_checks(text, result, facts) is result
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # A change states its new figure, at its own span.
+        ("Affected users have risen from 2,300 to 3,100.", [("3,100", 3100.0, "")]),
+        # What an amount is stays within its part of the sentence.
+        (
+            "We refunded £5,000; delayed orders are now £50,000.",
+            [("£5,000", 5000.0, "refund"), ("£50,000", 50000.0, "")],
+        ),
+    ],
+)
+def test_the_figures_the_checks_compare(text: str, figures: list[tuple[str, float, str]]) -> None:
+    got = [(q.text, q.value, q.referent) for q in score_answer(text).quantities]
+    assert got == figures

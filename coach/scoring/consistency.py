@@ -30,7 +30,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from coach.scoring import lexicon
-from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef
+from coach.scoring.elements import _SHARE_OF, Analysis, TimeRef, change_range
 from coach.scoring.lexicon import Hit
 from coach.scoring.result import AnswerResult, Quantity
 from coach.scoring.style import RawFlag, _short, spec
@@ -64,6 +64,8 @@ _RATE_AFTER = re.compile(
     r"|sec)(?![\w])"
 )
 _WORD = re.compile(r"[a-z][a-z'’\-]*")
+#: Between the two figures of a range: "2,300 to 3,100", "2,300-3,100".
+_RANGE_JOIN = re.compile(r"\s*(?:to|[-–—])\s*(?=[^\s])")
 # "customers in Ireland", "users on iOS": a place or platform named after the noun.
 _PLACE_AFTER = re.compile(r"\s+(?:in|on|from|across)\s+(?:the\s+)?([A-Z][\w\-]*)")
 
@@ -158,15 +160,21 @@ def quantities(a: Analysis) -> list[Quantity]:
             referent = _join(referent, "rate")
         kind = _FIGURE_KINDS[ent.kind]
         marker = hypothetical.get(doc.sentence_index(ent.start), ent.start)
+        start, value, high = ent.start, ent.value, ent.hi if ent.hi != ent.value else None
+        if high is not None and change_range(doc, ent):
+            # "risen from 2,300 to 3,100": the figure stated is the new one, 3,100.
+            to = _RANGE_JOIN.search(doc.low, ent.start, ent.end)
+            if to is not None:
+                start, value, high = to.end(), ent.hi, None
         out.append(
             {
                 "kind": kind,
-                "value": ent.value,
+                "value": value,
                 "unit": unit,
-                "start": ent.start,
+                "start": start,
                 "end": ent.end,
-                "text": doc.text[ent.start : ent.end],
-                "high": ent.hi if ent.hi != ent.value else None,
+                "text": doc.text[start : ent.end],
+                "high": high,
                 "referent": referent,
                 "hypothetical": marker < ent.start,
             }
@@ -300,7 +308,9 @@ def _money_referent(doc: Doc, start: int, end: int) -> str:
     qualifiers = doc.hits_of("money_qualifier")
     if not roles and not qualifiers:
         return ""
-    s_start, s_end = doc.sentence_span(start)
+    # Within the sentence part (up to a semicolon): "we refunded £5,000; delayed orders
+    # are now £50,000" does not make £50,000 a refund.
+    s_start, s_end = doc.segment_start(start), doc.segment_end(start)
     hi = min(s_end, end + 32)
     role = _nearest(doc, "money_role", _MONEY_ROLES, max(s_start, start - 48), start, end, hi)
     if not qualifiers:

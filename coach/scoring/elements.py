@@ -372,6 +372,34 @@ def _count_with_harm(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, i
     return None
 
 
+@functools.cache
+def _change_from_regex() -> re.Pattern[str]:
+    """The words before a change written as a range: "risen from " (2,300 to 3,100)."""
+    verbs = lexicon.trie_regex(lexicon.lists("change_verbs"))
+    return re.compile(r"(?<![\w'’])(?:" + verbs + r")\s+from\s+$")
+
+
+def change_range(doc: Doc, ent: Entity) -> bool:
+    """Whether range ``ent`` is a change from its low to its high figure: "users have
+    risen from 2,300 to 3,100" (the new figure is 3,100, not a range up to it)."""
+    if ent.hi == ent.value:
+        return False
+    lo = max(doc.sentence_span(ent.start)[0], ent.start - 40)
+    return _change_from_regex().search(doc.low, lo, ent.start) is not None
+
+
+def _change_from_to(doc: Doc, ent: Entity) -> tuple[int, int] | None:
+    """A count that changed, named by an impact noun before the change: "affected
+    users have risen from 2,300 to 3,100"."""
+    if not doc.hits_of("impact_noun") or not change_range(doc, ent):
+        return None
+    lo = max(doc.sentence_span(ent.start)[0], ent.start - 100)
+    noun = doc.last_before("impact_noun", lo, ent.start)
+    if noun is None or _NOUN_BREAK.search(doc.low, noun.end, ent.start - 6):
+        return None
+    return noun.start, ent.end
+
+
 #: Below this, a count of something the lexicon does not list is not taken as impact.
 _MIN_UNLISTED_COUNT = 100
 
@@ -442,6 +470,9 @@ def _impact_span(a: Analysis, ent: Entity, cs: int, ce: int) -> tuple[int, int] 
     harm = _count_with_harm(a, ent, cs, ce)
     if harm is not None:
         return harm
+    change = _change_from_to(doc, ent)
+    if change is not None:
+        return change
     if not (_TERMINAL_AFTER.match(low, ent.end) or _PREP_AFTER.match(low, ent.end)):
         return None
     s_start = doc.sentence_span(ent.start)[0]
