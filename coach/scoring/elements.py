@@ -1155,6 +1155,10 @@ def _defect_counts(doc: Doc, hit: Hit) -> bool:
     ce = doc.clause_end(hit.end)
     if _modal_before(doc, hit.start, window=60):
         return False
+    if doc.any_in("knowledge", cs, hit.start):
+        # "find out with the provider why the emails were rejected": a question we
+        # will answer, not the cause.
+        return False
     for cat in ("prevent_marker", "recurrence", "forward_marker"):
         if doc.any_in(cat, cs, ce):
             return False
