@@ -942,7 +942,12 @@ def _mitigation(doc: Doc) -> Found:
             # "until the backfill is done", "once the patch is deployed": not yet.
             found.planned.append((hit.start, hit.end))
             continue
-        if _BY_CAUSE.match(low, hit.end) or _caused_by_us(doc, cs, hit.start):
+        # "03:36 UTC liquidations paused by the guardian signers": a timestamped log
+        # entry reports what was done; "by" names who did it, not a cause. Only a verb
+        # with who did it or where it went reads as done to its subject ("queue workers
+        # raised from 4 to 24"); "14:10 the database locked up" is a failure.
+        log = _log_entry(doc, hit.start) and _LOG_DONE_AFTER.match(low, hit.end) is not None
+        if (_BY_CAUSE.match(low, hit.end) and not log) or _caused_by_us(doc, cs, hit.start):
             continue
         if doing and not _aux_before(
             low, hit.start, _words("progressive_aux"), ("'s", "’s", "'re", "’re", "'m", "’m")
@@ -956,10 +961,11 @@ def _mitigation(doc: Doc) -> Found:
         # "Traffic has failed over to us-west", "traffic moved off the bad balancer": a
         # direction shows it was steered.
         steered = hit.key in _words("destination_verbs") and _DIRECTION.match(low, hit.end)
-        if "act_needs_agent" in hit.cats and not (agent or passive or steered):
+        if "act_needs_agent" in hit.cats and not (agent or passive or steered or log):
             continue
         if (
             "mover" in hit.cats
+            and not (log and _DIRECTION.match(low, hit.end))
             and not doc.any_in(
                 "move_object", hit.end, min(doc.clause_end(hit.end) + 40, hit.end + 48)
             )
@@ -1002,6 +1008,37 @@ def _mitigation(doc: Doc) -> Found:
 
 
 _DIRECTION = re.compile(r" (?:to|off|away|over to|out of|onto|back to)(?![\w])")
+#: A log entry's timestamp, opening its part of the sentence: "09:30 traffic moved ...",
+#: "- 03:36 UTC liquidations paused ...".
+_LOG_STAMP = re.compile(
+    r"[\s\-*•]*(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?:\s*(?:utc|gmt|bst|cet|cest|et|pt))?\s+"
+    r"(?=[a-z\"'‘“])"
+)
+
+
+def _log_entry(doc: Doc, pos: int) -> bool:
+    """Whether ``pos`` is in a timestamped log entry of what was done: its part of the
+    sentence (up to a semicolon) opens with a time of day, or follows one that does
+    ("08:05 incident declared; queue workers raised from 4 to 24"), and has no
+    finite verb of its own before ``pos`` (a participle list, not a sentence)."""
+    seg = doc.segment_start(pos)
+    if _LOG_STAMP.match(doc.low, seg) is None:
+        s_start = doc.sentence_span(pos)[0]
+        if seg <= s_start:
+            return False
+        prev = doc.segment_start(seg - 1)
+        if prev < s_start or _LOG_STAMP.match(doc.low, prev) is None:
+            return False
+    return not _FINITE_BEFORE.search(doc.low, seg, pos)
+
+
+_LOG_DONE_AFTER = re.compile(
+    r" (?:by(?! (?:itself|themselves|accident|mistake|error)(?![\w]))|to|off|away|over to"
+    r"|out of|onto|back to|back|from [^ ,;.]+ to)(?![\w'’])"
+)
+_FINITE_BEFORE = re.compile(
+    r"(?<![\w'’])(?:is|are|was|were|will|would|has|have|had|we|i|they|you)(?![\w'’])"
+)
 _BASE_SUBJECTS = frozenset(("we", "i", "they", "team", "engineers", "ops"))
 
 
