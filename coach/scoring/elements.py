@@ -1341,6 +1341,14 @@ def _prevention(doc: Doc) -> Found:
         for noun in doc.in_range("safeguard_noun", hit.end, min(ce, hit.end + 60)):
             found.spans.append((hit.start, noun.end))
             break
+        else:
+            # "add staleness and deviation checks": an "and" inside the object splits
+            # the clause before its noun; a few words with no comma still name it.
+            seg_end = doc.segment_end(hit.end)
+            for noun in doc.in_range("safeguard_noun", ce, min(seg_end, hit.end + 48)):
+                if _AND_IN_OBJECT.fullmatch(doc.low, hit.end, noun.start):
+                    found.spans.append((hit.start, noun.end))
+                break
     for hit in dedupe(doc.hits_of("safeguard_strong")):
         if doc.is_question(hit.start) or doc.negated(hit.start):
             continue
@@ -1374,6 +1382,12 @@ def _prevention(doc: Doc) -> Found:
     return found
 
 
+#: Between a safeguard verb and its noun across an "and" of modifiers: " staleness and
+#: deviation ", not " users and then " or " more engineers and run more ".
+_AND_IN_OBJECT = re.compile(
+    r"\s+(?:[a-z\-]+\s+){0,2}and\s+(?!(?:then|also|we|i|they|it|run|make|do|get|have)\s)"
+    r"(?:[a-z\-]+\s+){0,2}"
+)
 _NOW_VERB = re.compile(r"\s+now\s+(?:[a-z]+ly\s+)?([a-z]+)(?![\w'’])")
 
 
