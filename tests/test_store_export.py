@@ -432,3 +432,10 @@ def test_html_heads_a_brief_session_with_the_users_incident_escaped() -> None:
         assert "Brief &lt;b&gt;pay&lt;/b&gt;, questions from scenario engine-branching" in page
         assert "Engine branching fixture" not in page and "\x1b" not in page
     assert "<h1>Engine branching fixture</h1>" in to_html(transcript())
+
+
+def test_a_flag_message_ends_in_one_full_stop() -> None:
+    from coach.store.export import _sentence
+
+    assert _sentence("too long (180 words).") == "too long (180 words)."
+    assert _sentence("too long") == "too long."

@@ -248,6 +248,12 @@ def _md_answer_heading(turn: Turn) -> str:
     return " · ".join(parts)
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in one full stop: the scorer's messages may end in one already."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _md_findings(turn: Turn) -> list[str]:
     out = []
     evidence = _evidence(turn)
@@ -260,9 +266,8 @@ def _md_findings(turn: Turn) -> list[str]:
         for flag in turn.result.flags:
             said = f" “{_md_inline(flag.evidence)}”" if flag.evidence else ""
             tip = f" Try: {_md_inline(flag.suggestion)}" if flag.suggestion else ""
-            out.append(
-                f"- ⚠️ {_md_inline(_label(flag.code))}{said}: {_md_inline(flag.message)}.{tip}"
-            )
+            message = _md_inline(_sentence(flag.message))
+            out.append(f"- ⚠️ {_md_inline(_label(flag.code))}{said}: {message}{tip}")
     return out
 
 
@@ -453,7 +458,9 @@ def _html_findings(turn: Turn) -> list[str]:
             said = f" “{_h(flag.evidence)}”" if flag.evidence else ""
             tip = f" <em>Try:</em> {_h(flag.suggestion)}" if flag.suggestion else ""
             name = _h(_label(flag.code))
-            out.append(f'<li><u class="flag">{name}</u>{said}: {_h(flag.message)}.{tip}</li>')
+            out.append(
+                f'<li><u class="flag">{name}</u>{said}: {_h(_sentence(flag.message))}{tip}</li>'
+            )
     return out
 
 
