@@ -181,7 +181,7 @@ def test_coach_run_with_a_brief(tmp_path: Path) -> None:
     assert "contradiction" in text
     plain = coach("run", "--brief", "payments", "--answers", str(answers), data_dir=tmp_path)
     assert plain.stdout.splitlines()[0] == (
-        "Your incident: brief payments  [questions from general-critical-incident]"
+        "Your incident: payments  [questions from general-critical-incident]"
     )
 
 

@@ -131,7 +131,7 @@ def render(transcript: Transcript, debrief: Debrief, *, color: bool = False) -> 
     if t.brief_name:
         # The user's own incident (`coach brief check NAME`); the scenario only gave
         # the CEO and the questions, and its title names another incident.
-        title = f"Your incident: brief {plain(t.brief_name)}"
+        title = f"Your incident: {plain(t.brief_name)}"
         lines = [b(f"{title}  [questions from {plain(t.scenario_id)}]")]
     else:
         lines = [b(f"{plain(debrief.title)}  [{plain(t.scenario_id)}]")]
