@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coach.brief.facts import check_facts
 from coach.brief.model import Brief
@@ -401,3 +403,28 @@ def test_without_brief_figures_the_scorers_wording_stays() -> None:
 def test_the_figures_the_checks_compare(text: str, figures: list[tuple[str, float, str]]) -> None:
     got = [(q.text, q.value, q.referent) for q in score_answer(text).quantities]
     assert got == figures
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=12))
+def test_figures_inside_longer_ones_are_dropped_as_one_pass_finds_them(
+    spans: list[tuple[int, int]],
+) -> None:
+    # _outermost is a sorted sweep (a long paste has thousands of figures); it must
+    # keep exactly what the plain definition keeps.
+    from coach.scoring.brief_checks import _outermost
+    from coach.scoring.result import Quantity
+
+    figures = [
+        Quantity(kind="count", value=1, unit="user", start=s, end=s + n, text="x" * n)
+        for s, n in spans
+    ]
+    plain = [
+        q
+        for q in figures
+        if not any(
+            o.start <= q.start and q.end <= o.end and o.end - o.start > q.end - q.start
+            for o in figures
+        )
+    ]
+    key = lambda q: (q.start, q.end)  # noqa: E731
+    assert sorted(map(key, _outermost(figures))) == sorted(map(key, plain))

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -129,6 +130,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             + r"))(?![\w'’])"
         ),
         "link": _regex(spec["overclaimed_cause"]["cause_links"]),
+        # Any of the four above, for one scan of the whole answer.
+        "cue": _regex(
+            [
+                phrase
+                for key in ("certain", "cause_claims", "cause_words", "cause_links")
+                for phrase in spec["overclaimed_cause"][key]
+            ]
+        ),
         "confirmed": _regex(spec["overclaimed_cause"]["confirmed"]),
         "blocker": _regex(spec["overclaimed_cause"]["confirm_blockers"]),
     }
@@ -139,12 +148,28 @@ _SEGMENT_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _CLAUSE_END = re.compile(r"[.!?;,:—–](?=\s|$)|\n|\s-\s|\s(?:and|but|then|so|while)\s")
 
 
+@functools.lru_cache(maxsize=16)
+def _ends(text: str, ends: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    """Where each match of ``ends`` in ``text`` starts and ends, found once per text
+    (the checks ask for the bounds around many positions of the same answer; a
+    string's hash is computed once, so the cache costs no rescan)."""
+    starts: list[int] = []
+    stops: list[int] = []
+    for match in ends.finditer(text):
+        starts.append(match.start())
+        stops.append(match.end())
+    return starts, stops
+
+
 def _bounds(text: str, pos: int, ends: re.Pattern[str]) -> tuple[int, int]:
-    start = 0
-    for match in ends.finditer(text, 0, pos):
-        start = match.end()
-    following = ends.search(text, pos)
-    return start, following.start() if following else len(text)
+    """The part of ``text`` around ``pos`` between two matches of ``ends``."""
+    starts, stops = _ends(text, ends)
+    # The last match ending at or before pos (it must also start before pos) ...
+    i = bisect_right(stops, pos) - 1
+    start = stops[i] if i >= 0 else 0
+    # ... and the first starting at or after pos.
+    j = bisect_left(starts, pos)
+    return start, starts[j] if j < len(starts) else len(text)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -207,9 +232,12 @@ def _log_ratio(a: float, b: float) -> float:
 _OF_GROUP = re.compile(r"\s*of\s+(?:our|the|their|your|its)(?:\s+[a-z][a-z'’\-]*){1,5}")
 
 
-def _is_part(low_text: str, q: Quantity, quantities: Sequence[Quantity]) -> bool:
+def _is_part(
+    low_text: str, q: Quantity, quantities: Sequence[Quantity], starts: Sequence[int]
+) -> bool:
     """Whether count ``q`` is a part of the affected group, not a total (see
-    ``subset_markers`` in data/brief_checks.yaml)."""
+    ``subset_markers`` in data/brief_checks.yaml). ``quantities`` are sorted by
+    start, and ``starts`` are their starts."""
     if q.kind != "count":
         return False
     s_start, s_end = _bounds(low_text, q.start, _SEGMENT_END)
@@ -218,12 +246,8 @@ def _is_part(low_text: str, q: Quantity, quantities: Sequence[Quantity]) -> bool
     if _patterns()["subset"].search(low_text, s_start, q.start):
         return True
     if any(
-        o is not q
-        and o.kind == "count"
-        and o.unit == q.unit
-        and o.value > q.value
-        and s_start <= o.start < s_end
-        for o in quantities
+        o is not q and o.kind == "count" and o.unit == q.unit and o.value > q.value
+        for o in quantities[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
     ):
         return True
     after = re.match(
@@ -368,7 +392,9 @@ def _vague_times(text: str, low_text: str, result: AnswerResult) -> list[Quantit
     return out
 
 
-_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)")
+# Digits first (no look-behind to try at every position): the character before is
+# checked by the caller.
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)")
 
 
 def _loose_percents(
@@ -376,14 +402,22 @@ def _loose_percents(
 ) -> list[Quantity]:
     """Percentages the scorer did not read as impact ("valued 1.8% below the market")
     that name what a brief percentage is of in the words right after them: compared
-    with it like the scorer's ("18% below the market price" in the brief)."""
+    with it like the scorer's ("18% below the market price" in the brief).
+    ``quantities`` are sorted by start."""
     bases = [f.base for f in facts.figures if f.kind == "percent" and f.base]
     if not bases:
         return []
     stop = set(_spec()["contradiction"]["base_stopwords"])
     out: list[Quantity] = []
+    if "%" not in low_text and "cent" not in low_text:
+        return []
+    q_starts = [q.start for q in quantities]
     for match in _PERCENT.finditer(low_text):
-        if any(q.start <= match.start() < q.end for q in quantities):
+        start = match.start()
+        if start and (low_text[start - 1].isalnum() or low_text[start - 1] in "_.,"):
+            continue  # inside a longer number or word: the "234%" of "1234%"
+        i = bisect_right(q_starts, start) - 1
+        if any(q.start <= start < q.end for q in quantities[max(0, i - 2) : i + 1]):
             continue
         _, c_end = _bounds(low_text, match.end(), _CLAUSE_END)
         after = [w for w in _WORD.findall(low_text, match.end(), c_end)[:4] if w not in stop]
@@ -402,6 +436,23 @@ def _loose_percents(
                 text=text[match.start() : match.end()],
             )
         )
+    return out
+
+
+def _outermost(quantities: Sequence[Quantity]) -> list[Quantity]:
+    """``quantities`` without those read inside a longer one ("thousand pounds" in "40
+    thousand pounds" is the same mention, not a second figure), in order of start.
+
+    Sorted by start (longest first), a quantity is inside a longer one exactly when an
+    earlier one ends after it, or ends where it does having started before it."""
+    out: list[Quantity] = []
+    reach, reach_start = -1, -1  # the furthest end so far, and the first start to reach it
+    for q in sorted(quantities, key=lambda q: (q.start, q.start - q.end)):
+        if q.end < reach or (q.end == reach and reach_start < q.start):
+            continue
+        out.append(q)
+        if q.end > reach:
+            reach, reach_start = q.end, q.start
     return out
 
 
@@ -429,17 +480,12 @@ def _contradictions(
     out = _Contradictions([], [])
     # A figure read inside a longer one ("thousand pounds" in "40 thousand pounds") is
     # the same mention, not a second figure.
-    quantities = [
-        q
-        for q in result.quantities
-        if not any(
-            o.start <= q.start and q.end <= o.end and o.end - o.start > q.end - q.start
-            for o in result.quantities
-        )
-    ]
+    quantities = _outermost(result.quantities)
     quantities += _vague_times(text, low_text, result)
+    quantities.sort(key=lambda q: q.start)
     quantities += _loose_percents(text, low_text, quantities, facts)
     quantities.sort(key=lambda q: q.start)
+    starts = [q.start for q in quantities]
     times = [q for q in quantities if q.kind in ("duration", "deadline")]
     # An answer that gives the brief's estimate somewhere ("the full fix in 4 to 6
     # hours") means its other times are other steps ("a workaround in 30 minutes").
@@ -462,7 +508,7 @@ def _contradictions(
             brief, kind = eta.text, "time"
             value = _eta_in_place(low_text, q, eta)
         else:
-            part = _is_part(low_text, q, quantities)
+            part = _is_part(low_text, q, quantities, starts)
             figure = _figure_conflict(q, facts.figures, tol, part)
             if figure is None:
                 out.other_figures += 1
@@ -495,6 +541,7 @@ def _contradictions(
 _WORD = re.compile(r"[a-z][a-z'’\-]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _term(word: str) -> str:
     """A word as a cause term: without a possessive or a plural ending, so that
     "gateway's" and "gateway", "emails" and "email" are the same term."""
@@ -517,16 +564,23 @@ def cause_terms(cause: str) -> frozenset[str]:
 
 def _named(low_text: str, lo: int, hi: int, facts: BriefFacts) -> int:
     """How many of the brief's cause terms the text between ``lo`` and ``hi`` names."""
-    return len({_term(w) for w in _WORD.findall(low_text, lo, hi)} & facts.cause_terms)
+    if not facts.cause_terms:
+        return 0
+    return len(_terms_of(low_text[lo:hi]) & facts.cause_terms)
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_of(chunk: str) -> frozenset[str]:
+    return frozenset(_term(w) for w in _WORD.findall(chunk))
 
 
 def _sentences(low_text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_END.finditer(low_text):
-        if low_text[start : match.end()].strip():
-            out.append((start, match.end()))
-        start = match.end()
+    for end in _ends(low_text, _SENTENCE_END)[1]:
+        if not low_text[start:end].isspace() and end > start:
+            out.append((start, end))
+        start = end
     if low_text[start:].strip():
         out.append((start, len(low_text)))
     return out
@@ -608,28 +662,43 @@ def _confirms(low_text: str, lo: int, hi: int) -> bool:
     return False
 
 
+def _has(positions: Sequence[int], lo: int, hi: int) -> bool:
+    """Whether a sorted list of positions has one in ``[lo, hi)``."""
+    i = bisect_left(positions, lo)
+    return i < len(positions) and positions[i] < hi
+
+
 def _overclaimed(text: str, low_text: str, result: AnswerResult, facts: BriefFacts) -> list[Flag]:
     if facts.cause_status not in ("suspected", "unknown"):
         return []
+    patterns = _patterns()
+    # A sentence states a cause only with one of these words in it (_states_cause):
+    # where the answer has none, nothing is overclaimed (most answers; found once).
+    cues = [m.start() for m in patterns["cue"].finditer(low_text)]
+    if not cues:
+        return []
     cause = result.elements.get("root_cause")
     spans = [(s.start, s.end) for s in cause.spans] if cause is not None else []
-    patterns = _patterns()
     sentences = [
         (lo, hi) for lo, hi in _sentences(low_text) if not low_text[lo:hi].rstrip().endswith("?")
     ]
-    about = [
-        _named(low_text, lo, hi, facts) > 0
-        or patterns["cause_word"].search(low_text, lo, hi) is not None
-        or _states_cause(low_text, lo, hi, spans, facts)
-        for lo, hi in sentences
-    ]
     # An answer that reports the cause confirmed has updated the brief: its other
     # sentences about the cause follow from that update.
-    if any(a and _confirms(low_text, lo, hi) for a, (lo, hi) in zip(about, sentences, strict=True)):
+    confirmations = [m.start() for m in patterns["confirmed"].finditer(low_text)]
+    if confirmations and any(
+        _has(confirmations, lo, hi)
+        and _confirms(low_text, lo, hi)
+        and (
+            _named(low_text, lo, hi, facts) > 0
+            or patterns["cause_word"].search(low_text, lo, hi) is not None
+            or _states_cause(low_text, lo, hi, spans, facts)
+        )
+        for lo, hi in sentences
+    ):
         return []
     found: list[tuple[int, int, bool]] = []
     for i, (lo, hi) in enumerate(sentences):
-        if not _states_cause(low_text, lo, hi, spans, facts):
+        if not _has(cues, lo, hi) or not _states_cause(low_text, lo, hi, spans, facts):
             continue
         certain = patterns["certain"].search(low_text, lo, hi) is not None
         if not certain and _hedged(low_text, sentences, i, spans, facts):
